@@ -1,0 +1,76 @@
+using System.Text;
+using Spinel.Networking;
+using Spinel.Protocol;
+using Spinel.Server;
+using Spinel.Storage;
+using Spinel.Util;
+
+namespace Spinel.Commands;
+
+/// <summary>
+/// What a command handler works with: the arguments, the client, the server and the reply writer.
+/// One instance per connection, reused for every command, so dispatch allocates nothing.
+/// </summary>
+public sealed class CommandContext
+{
+    public CommandContext(SpinelServer server, ClientSession client, RespWriter reply)
+    {
+        Server = server;
+        Client = client;
+        Reply = reply;
+    }
+
+    public SpinelServer Server { get; }
+    public ClientSession Client { get; }
+    public RespWriter Reply { get; }
+    public ArgumentList Args { get; internal set; } = new();
+
+    /// <summary>The command being run (the subcommand for containers).</summary>
+    public CommandSpec Command { get; internal set; } = null!;
+
+    public Keyspace Keyspace => Server.Keyspace;
+    public Database Db => Server.Keyspace[Client.Db];
+    public int ArgCount => Args.Count;
+    public long NowMs => Server.Keyspace.NowMs;
+
+    public ReadOnlySpan<byte> Arg(int index) => Args[index];
+
+    /// <summary>True when argument <paramref name="index"/> equals the ASCII word, ignoring case.</summary>
+    public bool ArgIs(int index, string word)
+    {
+        var arg = Args[index];
+        if (arg.Length != word.Length) return false;
+        for (int i = 0; i < arg.Length; i++)
+        {
+            if ((arg[i] | 0x20) != (word[i] | 0x20)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>An argument as text, for messages and rarely used commands; never on a hot path.</summary>
+    public string ArgString(int index) => Encoding.Latin1.GetString(Args[index]);
+
+    /// <summary>Parses an integer argument; on failure writes Redis's error and returns false.</summary>
+    public bool TryGetLong(int index, out long value, string error = Errors.NotInteger)
+    {
+        if (RedisNumbers.TryParseInt64(Args[index], out value)) return true;
+        Reply.WriteError(error);
+        return false;
+    }
+
+    public bool TryGetDouble(int index, out double value)
+    {
+        if (RedisNumbers.TryParseDouble(Args[index], out value)) return true;
+        Reply.WriteError(Errors.NotFloat);
+        return false;
+    }
+
+    /// <summary>Records that a key changed: counts toward the save trigger; later, WATCH and keyspace events hook in here.</summary>
+    public void KeyChanged(ReadOnlySpan<byte> key, int dbId, string eventName)
+    {
+        Server.Keyspace.Dirty++;
+        Server.NotifyKeyChanged(key, dbId, eventName);
+    }
+
+    public void KeyChanged(ReadOnlySpan<byte> key, string eventName) => KeyChanged(key, Client.Db, eventName);
+}

@@ -1,0 +1,143 @@
+namespace Spinel.Commands;
+
+public delegate void CommandHandler(CommandContext ctx);
+
+/// <summary>
+/// One command's declaration: everything the dispatcher, COMMAND, ACLs and cluster routing need.
+/// Declared once, in the family file that implements it (see <see cref="CommandTable"/>).
+/// </summary>
+public sealed class CommandSpec
+{
+    /// <param name="name">Lower-case name ("get", or the subcommand word "get" under "config").</param>
+    /// <param name="arity">Redis convention: N exactly N arguments with the name, -N at least N.</param>
+    /// <param name="flags">Command flags as words: "write denyoom fast".</param>
+    /// <param name="acl">Explicit ACL categories as words: "@string"; implied ones are added from the flags.</param>
+    /// <param name="handler">The implementation; null for containers that only route to subcommands.</param>
+    /// <param name="keys">Key specs, see <see cref="KeySpec"/>.</param>
+    public CommandSpec(string name, int arity, string flags, string acl, CommandHandler? handler, params string[] keys)
+    {
+        Name = name;
+        Arity = arity;
+        Flags = FlagWords.ParseCommandFlags(flags);
+        ExplicitAcl = FlagWords.ParseCategories(acl);
+        Handler = handler;
+        KeySpecs = Array.ConvertAll(keys, KeySpec.Parse);
+        ComputeLegacyKeyRange();
+        Acl = ImpliedCategories(Flags, ExplicitAcl);
+    }
+
+    public string Name { get; }
+
+    /// <summary>"config|get" for subcommands, as Redis names them in errors and stats.</summary>
+    public string FullName => Parent is null ? Name : Parent.Name + "|" + Name;
+
+    public int Arity { get; }
+    public CommandFlags Flags { get; private set; }
+    public AclCategories ExplicitAcl { get; }
+    public AclCategories Acl { get; }
+    public CommandHandler? Handler { get; }
+    public KeySpec[] KeySpecs { get; }
+
+    /// <summary>Command tips shown by COMMAND INFO ("nondeterministic_output", "request_policy:all_shards", ...).</summary>
+    public string[] Tips { get; init; } = [];
+
+    public string Group { get; init; } = "generic";
+    public string Since { get; init; } = "1.0.0";
+    public string Summary { get; init; } = "";
+    public string Complexity { get; init; } = "";
+
+    public CommandSpec? Parent { get; private set; }
+    public IReadOnlyDictionary<string, CommandSpec>? Subcommands { get; private set; }
+
+    /// <summary>The pre-7.0 (first, last, step) key triple that COMMAND INFO still reports.</summary>
+    public int FirstKey { get; private set; }
+    public int LastKey { get; private set; }
+    public int KeyStep { get; private set; }
+
+    public CommandStats Stats { get; } = new();
+
+    public bool Is(CommandFlags flag) => (Flags & flag) != 0;
+
+    public CommandSpec WithSubcommands(params CommandSpec[] subcommands)
+    {
+        var map = new Dictionary<string, CommandSpec>(StringComparer.OrdinalIgnoreCase);
+        foreach (var sub in subcommands)
+        {
+            sub.Parent = this;
+            map.Add(sub.Name, sub);
+        }
+        Subcommands = map;
+        return this;
+    }
+
+    private static AclCategories ImpliedCategories(CommandFlags flags, AclCategories explicitAcl)
+    {
+        var acl = explicitAcl;
+        if ((flags & CommandFlags.Write) != 0) acl |= AclCategories.Write;
+        if ((flags & CommandFlags.ReadOnly) != 0 && (explicitAcl & AclCategories.Scripting) == 0) acl |= AclCategories.Read;
+        if ((flags & CommandFlags.Admin) != 0) acl |= AclCategories.Admin | AclCategories.Dangerous;
+        if ((flags & CommandFlags.PubSub) != 0) acl |= AclCategories.PubSub;
+        if ((flags & CommandFlags.Fast) != 0) acl |= AclCategories.Fast;
+        if ((flags & CommandFlags.Blocking) != 0) acl |= AclCategories.Blocking;
+        if ((acl & AclCategories.Fast) == 0) acl |= AclCategories.Slow;
+        return acl;
+    }
+
+    /// <summary>
+    /// Derives (first, last, step) from the key specs as Redis does: consecutive plain range specs merge
+    /// into one range; anything else (keywords, key counts, gaps, incomplete specs) makes the keys movable.
+    /// </summary>
+    private void ComputeLegacyKeyRange()
+    {
+        if (KeySpecs.Length == 0) return;
+        if (KeySpecs.Length == 1 && KeySpecs[0].Begin == KeySpec.BeginKind.Index && KeySpecs[0].Find == KeySpec.FindKind.Range)
+        {
+            var only = KeySpecs[0];
+            SetLegacy(only.Index, only.LastKey, only.KeyStep);
+            if ((only.Flags & KeySpecFlags.Incomplete) != 0) Flags |= CommandFlags.MovableKeys;
+            return;
+        }
+        int first = int.MaxValue;
+        uint last = 0;
+        uint previousLast = 0;
+        foreach (var spec in KeySpecs)
+        {
+            if (spec.Begin != KeySpec.BeginKind.Index || spec.Find != KeySpec.FindKind.Range
+                || spec.KeyStep != 1 || (previousLast != 0 && previousLast != (uint)(spec.Index - 1)))
+            {
+                Flags |= CommandFlags.MovableKeys;
+                continue;
+            }
+            if ((spec.Flags & KeySpecFlags.Incomplete) != 0) Flags |= CommandFlags.MovableKeys;
+            first = Math.Min(first, spec.Index);
+            int absoluteLast = spec.LastKey >= 0 ? spec.LastKey + spec.Index : spec.LastKey;
+            last = Math.Max(last, (uint)absoluteLast);
+            previousLast = last;
+        }
+        if (first == int.MaxValue)
+        {
+            Flags |= CommandFlags.MovableKeys;
+            return;
+        }
+        int lastSigned = (int)last;
+        SetLegacy(first, lastSigned < 0 ? lastSigned : lastSigned - first, 1);
+    }
+
+    private void SetLegacy(int first, int relativeLast, int step)
+    {
+        FirstKey = first;
+        LastKey = relativeLast >= 0 ? first + relativeLast : relativeLast;
+        KeyStep = step;
+    }
+}
+
+/// <summary>Per-command counters for INFO commandstats.</summary>
+public sealed class CommandStats
+{
+    public long Calls;
+    public long Microseconds;
+    public long RejectedCalls;
+    public long FailedCalls;
+
+    public void Reset() => Calls = Microseconds = RejectedCalls = FailedCalls = 0;
+}

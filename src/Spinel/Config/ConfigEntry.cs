@@ -1,0 +1,21 @@
+namespace Spinel.Config;
+
+/// <summary>
+/// One setting as CONFIG GET/SET and the config file see it: a name (plus old aliases), a way to show
+/// the current value, and a way to change it that validates like Redis and returns its error text.
+/// </summary>
+public sealed class ConfigEntry
+{
+    public required string Name { get; init; }
+    public string[] Aliases { get; init; } = [];
+    public required Func<string> Get { get; init; }
+
+    /// <summary>Applies a value; returns null on success or the reason it was refused.</summary>
+    public required Func<string, string?> Set { get; init; }
+
+    /// <summary>Only settable at startup (config file or command line).</summary>
+    public bool Immutable { get; init; }
+
+    /// <summary>Takes several words (bind, save, client-output-buffer-limit); the file's words are joined by spaces.</summary>
+    public bool MultiArg { get; init; }
+}

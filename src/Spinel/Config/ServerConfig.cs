@@ -1,0 +1,273 @@
+using System.Globalization;
+using System.Net;
+using Spinel.Commands;
+using Spinel.Networking;
+
+namespace Spinel.Config;
+
+/// <summary>
+/// Every setting, under Redis's names. Settings the server acts on are typed properties read on hot
+/// paths; the registry (<see cref="Entries"/>) is what CONFIG GET/SET, the config file and the
+/// command line see. Settings Spinel accepts but does not act on yet live in ServerConfig.Accepted.cs.
+/// </summary>
+public sealed partial class ServerConfig
+{
+    private readonly Dictionary<string, ConfigEntry> _byName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<ConfigEntry> _entries = [];
+
+    public ServerConfig()
+    {
+        RegisterCore();
+        RegisterAccepted();
+    }
+
+    public int Port { get; private set; } = 6379;
+    public string[] Bind { get; private set; } = ["127.0.0.1", "-::1"];
+    public int Databases { get; private set; } = 16;
+    public string RequirePass { get; private set; } = "";
+    public long MaxClients { get; private set; } = 10000;
+    public long ProtoMaxBulkLen { get; private set; } = 512L * 1024 * 1024;
+    public long Timeout { get; private set; }
+    public LogLevel LogLevel { get; private set; } = LogLevel.Notice;
+    public int Hz { get; private set; } = 10;
+    public string EnableDebugCommand { get; private set; } = "no";
+    public string EnableProtectedConfigs { get; private set; } = "no";
+    public long TcpBacklog { get; private set; } = 511;
+    public string LogFile { get; private set; } = "";
+    public string Dir { get; private set; } = Directory.GetCurrentDirectory();
+    public long ActiveExpireEffort { get; private set; } = 1;
+    public string MaxMemoryPolicy { get; private set; } = "noeviction";
+
+    /// <summary>DEBUG SET-ACTIVE-EXPIRE: whether the background expiry cycle runs.</summary>
+    public bool ActiveExpireEnabled { get; set; } = true;
+
+    public bool AuthRequired => RequirePass.Length > 0;
+
+    public IReadOnlyList<ConfigEntry> Entries => _entries;
+
+    /// <summary>Raised after CONFIG SET changed settings, with their names.</summary>
+    public event Action<IReadOnlyList<string>>? Changed;
+
+    public ConfigEntry? Find(string name) => _byName.GetValueOrDefault(name);
+
+    /// <summary>Sets one value at startup (immutable settings allowed). Returns the error text or null.</summary>
+    public string? SetAtStartup(string name, string value)
+    {
+        var entry = Find(name);
+        if (entry is null) return "Bad directive or wrong number of arguments";
+        return entry.Set(value);
+    }
+
+    /// <summary>CONFIG SET of several pairs, all or nothing; returns the full error reply or null.</summary>
+    public string? SetAtRuntime(IReadOnlyList<(string Name, string Value)> pairs)
+    {
+        var seen = new HashSet<ConfigEntry>();
+        foreach (var (name, _) in pairs)
+        {
+            var entry = Find(name);
+            if (entry is null) return $"ERR Unknown option or number of arguments for CONFIG SET - '{name}'";
+            if (entry.Immutable) return Failed(name, "can't set immutable config");
+            if (!seen.Add(entry)) return Failed(name, "duplicate parameter");
+        }
+        var previous = new List<(ConfigEntry, string)>();
+        foreach (var (name, value) in pairs)
+        {
+            var entry = Find(name)!;
+            previous.Add((entry, entry.Get()));
+            string? error = entry.Set(value);
+            if (error is not null)
+            {
+                foreach (var (e, old) in previous) e.Set(old);
+                return Failed(name, error);
+            }
+        }
+        Changed?.Invoke(pairs.Select(p => Find(p.Name)!.Name).ToList());
+        return null;
+    }
+
+    private static string Failed(string name, string reason) => $"ERR CONFIG SET failed (possibly related to argument '{name}') - {reason}";
+
+    /// <summary>Whether a protected command (DEBUG) may run for this client, per enable-debug-command.</summary>
+    public bool AllowsProtected(CommandSpec spec, ClientSession client) => EnableDebugCommand switch
+    {
+        "yes" => true,
+        "local" => IsLocal(client.Address),
+        _ => false,
+    };
+
+    private static bool IsLocal(string address)
+    {
+        int colon = address.LastIndexOf(':');
+        var host = (colon > 0 ? address[..colon] : address).Trim('[', ']');
+        return IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip);
+    }
+
+    private void Add(ConfigEntry entry)
+    {
+        _entries.Add(entry);
+        _byName.Add(entry.Name, entry);
+        foreach (var alias in entry.Aliases) _byName.Add(alias, entry);
+    }
+
+    private void AddBool(string name, Func<bool> get, Action<bool> set, bool immutable = false, params string[] aliases) => Add(new ConfigEntry
+    {
+        Name = name,
+        Aliases = aliases,
+        Immutable = immutable,
+        Get = () => get() ? "yes" : "no",
+        Set = v =>
+        {
+            var error = ConfigParsing.ParseBool(v, out bool b);
+            if (error is null) set(b);
+            return error;
+        },
+    });
+
+    private void AddLong(string name, long min, long max, Func<long> get, Action<long> set, bool immutable = false, params string[] aliases) => Add(new ConfigEntry
+    {
+        Name = name,
+        Aliases = aliases,
+        Immutable = immutable,
+        Get = () => get().ToString(CultureInfo.InvariantCulture),
+        Set = v =>
+        {
+            var error = ConfigParsing.ParseLong(v, min, max, out long n);
+            if (error is null) set(n);
+            return error;
+        },
+    });
+
+    private void AddMemory(string name, long min, long max, Func<long> get, Action<long> set, bool immutable = false, params string[] aliases) => Add(new ConfigEntry
+    {
+        Name = name,
+        Aliases = aliases,
+        Immutable = immutable,
+        Get = () => ConfigParsing.ShowMemory(get()),
+        Set = v =>
+        {
+            var error = ConfigParsing.ParseMemory(v, min, max, out long n);
+            if (error is null) set(n);
+            return error;
+        },
+    });
+
+    private void AddEnum(string name, string[] choices, Func<string> get, Action<string> set, bool immutable = false, params string[] aliases) => Add(new ConfigEntry
+    {
+        Name = name,
+        Aliases = aliases,
+        Immutable = immutable,
+        Get = get,
+        Set = v =>
+        {
+            var lower = v.ToLowerInvariant();
+            if (Array.IndexOf(choices, lower) < 0) return "argument(s) must be one of the following: " + string.Join(", ", choices);
+            set(lower);
+            return null;
+        },
+    });
+
+    private void AddString(string name, Func<string> get, Func<string, string?> set, bool immutable = false, bool multiArg = false, params string[] aliases) => Add(new ConfigEntry
+    {
+        Name = name,
+        Aliases = aliases,
+        Immutable = immutable,
+        MultiArg = multiArg,
+        Get = get,
+        Set = set,
+    });
+
+    private void RegisterCore()
+    {
+        AddLong("port", 0, 65535, () => Port, v => Port = (int)v);
+        AddString("bind", () => string.Join(' ', Bind), v =>
+        {
+            var parts = v.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 0) return "Too many bind addresses specified.";
+            Bind = parts;
+            return null;
+        }, immutable: false, multiArg: true);
+        AddLong("databases", 1, int.MaxValue, () => Databases, v => Databases = (int)v, immutable: true);
+        AddString("requirepass", () => RequirePass, v =>
+        {
+            RequirePass = v;
+            return null;
+        });
+        AddLong("maxclients", 1, uint.MaxValue, () => MaxClients, v => MaxClients = v);
+        AddMemory("proto-max-bulk-len", 1024 * 1024, long.MaxValue, () => ProtoMaxBulkLen, v => ProtoMaxBulkLen = v);
+        AddLong("timeout", 0, int.MaxValue, () => Timeout, v => Timeout = v);
+        AddEnum("loglevel", ["debug", "verbose", "notice", "warning"], () => LogLevel.ToString().ToLowerInvariant(), v => LogLevel = Enum.Parse<LogLevel>(v, ignoreCase: true));
+        AddLong("hz", 0, int.MaxValue, () => Hz, v => Hz = (int)Math.Clamp(v, 1, 500));
+        AddEnum("enable-debug-command", ["no", "yes", "local"], () => EnableDebugCommand, v => EnableDebugCommand = v, immutable: true);
+        AddEnum("enable-protected-configs", ["no", "yes", "local"], () => EnableProtectedConfigs, v => EnableProtectedConfigs = v, immutable: true);
+        AddLong("tcp-backlog", 0, int.MaxValue, () => TcpBacklog, v => TcpBacklog = v, immutable: true);
+        AddString("logfile", () => LogFile, v =>
+        {
+            LogFile = v;
+            return null;
+        }, immutable: true);
+        AddString("dir", () => Dir, v =>
+        {
+            if (!Directory.Exists(v)) return "No such file or directory";
+            Dir = Path.GetFullPath(v);
+            return null;
+        });
+        AddLong("active-expire-effort", 1, 10, () => ActiveExpireEffort, v => ActiveExpireEffort = v);
+        AddEnum("maxmemory-policy", ["volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"],
+            () => MaxMemoryPolicy, v => MaxMemoryPolicy = v);
+    }
+
+    /// <summary>Stores a setting Spinel accepts for compatibility but does not act on yet.</summary>
+    private void AddAccepted(string name, string defaultValue, ConfigKind kind, bool immutable = false, params string[] aliases)
+    {
+        string value = defaultValue;
+        Add(new ConfigEntry
+        {
+            Name = name,
+            Aliases = aliases,
+            Immutable = immutable,
+            MultiArg = kind == ConfigKind.MultiString,
+            Get = () => value,
+            Set = v =>
+            {
+                switch (kind)
+                {
+                    case ConfigKind.Bool:
+                        var boolError = ConfigParsing.ParseBool(v, out bool b);
+                        if (boolError is not null) return boolError;
+                        value = b ? "yes" : "no";
+                        return null;
+                    case ConfigKind.Integer:
+                        var intError = ConfigParsing.ParseLong(v, long.MinValue, long.MaxValue, out long n);
+                        if (intError is not null) return intError;
+                        value = n.ToString(CultureInfo.InvariantCulture);
+                        return null;
+                    case ConfigKind.Memory:
+                        var memError = ConfigParsing.ParseMemory(v, 0, long.MaxValue, out long m);
+                        if (memError is not null) return memError;
+                        value = ConfigParsing.ShowMemory(m);
+                        return null;
+                    default:
+                        value = v;
+                        return null;
+                }
+            },
+        });
+    }
+
+    private enum ConfigKind
+    {
+        Bool,
+        Integer,
+        Memory,
+        String,
+        MultiString,
+    }
+}
+
+public enum LogLevel
+{
+    Debug,
+    Verbose,
+    Notice,
+    Warning,
+}

@@ -1,0 +1,170 @@
+using System.Net.Sockets;
+using Spinel.Commands;
+using Spinel.Protocol;
+using Spinel.Server;
+
+namespace Spinel.Networking;
+
+/// <summary>
+/// One client socket. Reads what has arrived, parses every complete command in it, runs them as one
+/// batch under the keyspace lock, and sends all their replies with one write. The lock is never held
+/// while waiting on the socket, so a slow or stalled client only ever delays itself.
+/// </summary>
+internal sealed class ClientConnection
+{
+    private const int InitialBufferSize = 4096;
+    private const int MaxBatch = 128;
+
+    private readonly Socket _socket;
+    private readonly SpinelServer _server;
+    private readonly RequestParser _parser = new();
+    private readonly RespWriter _writer = new();
+    private readonly CommandContext _context;
+    private ArgumentList[] _batch = [new()];
+    private byte[] _in = new byte[InitialBufferSize];
+    private int _start;
+    private int _end;
+    private int _closed;
+
+    public ClientConnection(Socket socket, SpinelServer server)
+    {
+        _socket = socket;
+        _server = server;
+        Session = new ClientSession(socket.RemoteEndPoint?.ToString() ?? "?", socket.LocalEndPoint?.ToString() ?? "?", _writer, server.Keyspace.NowMs)
+        {
+            Disconnect = Close,
+        };
+        Session.Authenticated = !server.Config.AuthRequired;
+        _context = new CommandContext(server, Session, _writer);
+        _parser.MaxBulkLength = server.Config.ProtoMaxBulkLen;
+    }
+
+    public ClientSession Session { get; }
+
+    public async Task RunAsync()
+    {
+        try
+        {
+            while (!Session.CloseAfterReply)
+            {
+                MakeRoomToReceive();
+                int n = await _socket.ReceiveAsync(_in.AsMemory(_end), SocketFlags.None).ConfigureAwait(false);
+                if (n == 0) break;
+                _end += n;
+                bool keepOpen = ProcessInput();
+                if (_writer.Length > 0) await FlushAsync().ConfigureAwait(false);
+                if (!keepOpen) break;
+            }
+        }
+        catch (SocketException) { }
+        catch (ObjectDisposedException) { }
+        catch (Exception ex)
+        {
+            _server.Log.Warning($"Client {Session.Id} closed after an internal error: {ex}");
+        }
+        finally
+        {
+            Close();
+            _writer.Dispose();
+            _server.Clients.Remove(this);
+        }
+    }
+
+    private async ValueTask FlushAsync()
+    {
+        try
+        {
+            await _socket.SendAsync(_writer.WrittenMemory, SocketFlags.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writer.Clear();
+        }
+    }
+
+    /// <summary>Parses and runs what is buffered; false when the connection must close after the replies.</summary>
+    private bool ProcessInput()
+    {
+        while (true)
+        {
+            int parsed = 0;
+            string? protocolError = null;
+            _parser.Unauthenticated = !Session.Authenticated;
+            // Before AUTH, parse one command at a time: AUTH changes the limits for the next one.
+            int max = Session.Authenticated ? MaxBatch : 1;
+            while (parsed < max)
+            {
+                if (parsed == _batch.Length) Array.Resize(ref _batch, _batch.Length * 2);
+                var args = _batch[parsed] ??= new ArgumentList();
+                var status = _parser.Parse(_in, _start, _end, args, out int consumed);
+                if (status == ParseStatus.Complete)
+                {
+                    _start += consumed;
+                    if (args.Count > 0) parsed++;
+                    continue;
+                }
+                if (status == ParseStatus.Error) protocolError = _parser.Error;
+                break;
+            }
+
+            if (parsed > 0)
+            {
+                _server.Dispatcher.ExecuteBatch(_context, _batch, parsed);
+                // A command left half-parsed sits in slot [parsed]; keep it first for the next round.
+                if (parsed < _batch.Length && _parser.InProgress) (_batch[0], _batch[parsed]) = (_batch[parsed], _batch[0]);
+            }
+            Session.QueryBufferLength = _end - _start;
+            Session.QueryBufferSize = _in.Length;
+
+            if (protocolError is not null)
+            {
+                _writer.WriteError(protocolError);
+                _server.Log.Verbose($"Protocol error from client {Session.Id}: {protocolError}");
+                return false;
+            }
+            if (Session.CloseAfterReply) return false;
+            if (parsed < max || _start == _end) return true;
+        }
+    }
+
+    /// <summary>Compacts the receive buffer, grows it for a large command (doubling, so big arguments cost linear time), or shrinks it after one.</summary>
+    private void MakeRoomToReceive()
+    {
+        if (_start == _end)
+        {
+            _start = _end = 0;
+            if (_in.Length > 64 * 1024)
+            {
+                _in = new byte[InitialBufferSize];
+                foreach (var args in _batch) args?.Trim();
+            }
+            return;
+        }
+        if (_end < _in.Length) return;
+        int pending = _end - _start;
+        byte[] target = _in;
+        if (pending * 2 > _in.Length)
+        {
+            long size = (long)_in.Length * 2;
+            if (_parser.BytesNeeded > pending && _parser.BytesNeeded < size) size = Math.Max(_parser.BytesNeeded, pending + InitialBufferSize);
+            target = new byte[Math.Min(size, Array.MaxLength)];
+        }
+        Buffer.BlockCopy(_in, _start, target, 0, pending);
+        _parser.Rebase(target, _start, _batch[0]);
+        _in = target;
+        _start = 0;
+        _end = pending;
+    }
+
+    public void Close()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0) return;
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException) { }
+        catch (ObjectDisposedException) { }
+        _socket.Dispose();
+    }
+}

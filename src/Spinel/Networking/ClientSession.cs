@@ -1,0 +1,63 @@
+using Spinel.Protocol;
+
+namespace Spinel.Networking;
+
+/// <summary>
+/// The server-side state of one client: identity, selected database, protocol, authentication.
+/// Read by CLIENT LIST/INFO from other connections under the keyspace lock.
+/// </summary>
+public sealed class ClientSession
+{
+    private static long s_nextId;
+
+    internal ClientSession(string address, string localAddress, RespWriter writer, long nowMs)
+    {
+        Id = Interlocked.Increment(ref s_nextId);
+        Address = address;
+        LocalAddress = localAddress;
+        Writer = writer;
+        CreatedMs = nowMs;
+        LastInteractionMs = nowMs;
+    }
+
+    public long Id { get; }
+    public string Address { get; }
+    public string LocalAddress { get; }
+    internal RespWriter Writer { get; }
+
+    public string Name { get; set; } = "";
+    public string User { get; set; } = "default";
+    public int Db { get; set; }
+    public bool Authenticated { get; set; }
+    public int Protocol
+    {
+        get => Writer.Protocol;
+        set => Writer.Protocol = value;
+    }
+
+    public long CreatedMs { get; }
+    public long LastInteractionMs { get; set; }
+
+    /// <summary>Full name of the last command run, for CLIENT LIST's cmd field.</summary>
+    public string LastCommand { get; set; } = "NULL";
+
+    /// <summary>Set to reply and then close (QUIT, killing oneself, protocol errors).</summary>
+    public bool CloseAfterReply { get; set; }
+
+    /// <summary>Bytes waiting in the query buffer and its size, for CLIENT LIST.</summary>
+    public int QueryBufferLength { get; internal set; }
+    public int QueryBufferSize { get; internal set; }
+
+    /// <summary>Closes the connection from another thread (CLIENT KILL, timeouts, shutdown).</summary>
+    internal Action Disconnect { get; set; } = () => { };
+
+    /// <summary>Resets state as RESET does: db 0, RESP2, no name, not authenticated unless no password is set.</summary>
+    public void Reset(bool authenticatedByDefault)
+    {
+        Db = 0;
+        Protocol = 2;
+        Name = "";
+        User = "default";
+        Authenticated = authenticatedByDefault;
+    }
+}

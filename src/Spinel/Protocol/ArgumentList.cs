@@ -1,0 +1,62 @@
+namespace Spinel.Protocol;
+
+/// <summary>
+/// The arguments of one parsed command, as slices of a buffer the list does not own.
+/// Reused across commands on a connection, so parsing allocates nothing once warmed up.
+/// </summary>
+public sealed class ArgumentList
+{
+    private int[] _offsets = new int[16];
+    private int[] _lengths = new int[16];
+
+    public byte[] Buffer { get; private set; } = [];
+    public int Count { get; private set; }
+
+    public ReadOnlySpan<byte> this[int index] => Buffer.AsSpan(_offsets[index], _lengths[index]);
+
+    /// <summary>The argument as a new array, for values that outlive the request.</summary>
+    public byte[] ToArray(int index) => this[index].ToArray();
+
+    internal void Reset(byte[] buffer)
+    {
+        Buffer = buffer;
+        Count = 0;
+    }
+
+    internal void Add(int offset, int length)
+    {
+        if (Count == _offsets.Length)
+        {
+            Array.Resize(ref _offsets, Count * 2);
+            Array.Resize(ref _lengths, Count * 2);
+        }
+        _offsets[Count] = offset;
+        _lengths[Count] = length;
+        Count++;
+    }
+
+    /// <summary>Moves every offset down by <paramref name="shift"/> after the buffer was compacted.</summary>
+    internal void Rebase(byte[] buffer, int shift)
+    {
+        Buffer = buffer;
+        for (int i = 0; i < Count; i++) _offsets[i] -= shift;
+    }
+
+    /// <summary>Drops oversized arrays after an unusually long command.</summary>
+    internal void Trim()
+    {
+        if (_offsets.Length > 1024)
+        {
+            _offsets = new int[16];
+            _lengths = new int[16];
+        }
+    }
+
+    /// <summary>Test and tooling helper: the arguments as arrays.</summary>
+    public byte[][] ToArrays()
+    {
+        var result = new byte[Count][];
+        for (int i = 0; i < Count; i++) result[i] = ToArray(i);
+        return result;
+    }
+}

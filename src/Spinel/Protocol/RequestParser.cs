@@ -1,0 +1,194 @@
+namespace Spinel.Protocol;
+
+public enum ParseStatus
+{
+    /// <summary>A whole command was parsed (it may have zero arguments: an empty line or <c>*0</c>).</summary>
+    Complete,
+    /// <summary>More bytes are needed; <see cref="RequestParser.BytesNeeded"/> hints how many.</summary>
+    Incomplete,
+    /// <summary>The input is malformed; <see cref="RequestParser.Error"/> holds the reply text.</summary>
+    Error,
+}
+
+/// <summary>
+/// Parses client requests (RESP multibulk or inline) from a byte buffer into an <see cref="ArgumentList"/>.
+/// Multibulk parsing is resumable: a command that arrives in pieces is not re-scanned from its start,
+/// so a command with many arguments or one huge argument costs linear time.
+/// Limits and error texts follow Redis 7.0.
+/// </summary>
+public sealed class RequestParser
+{
+    public const int InlineMaxSize = 64 * 1024;
+
+    private bool _inMultibulk;
+    private int _remaining;
+    private long _bulkLength = -1;
+    private int _pos;
+    private byte[] _inlineScratch = [];
+
+    public long MaxBulkLength { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>Before AUTH, Redis accepts only small requests (10 arguments, 16 KB each).</summary>
+    public bool Unauthenticated { get; set; }
+
+    public string? Error { get; private set; }
+
+    /// <summary>After Incomplete: total bytes from the command's start that are known to be needed.</summary>
+    public long BytesNeeded { get; private set; }
+
+    /// <summary>True while a multibulk command has been partly parsed.</summary>
+    public bool InProgress => _inMultibulk;
+
+    /// <summary>Parses one command from <c>buffer[start..end)</c>; on Complete, <paramref name="consumed"/> bytes were used.</summary>
+    public ParseStatus Parse(byte[] buffer, int start, int end, ArgumentList args, out int consumed)
+    {
+        consumed = 0;
+        if (!_inMultibulk)
+        {
+            if (start >= end)
+            {
+                BytesNeeded = 1;
+                return ParseStatus.Incomplete;
+            }
+            if (buffer[start] != (byte)'*') return ParseInline(buffer, start, end, args, out consumed);
+
+            int cr = IndexOfCr(buffer, start, end);
+            if (cr < 0 || cr + 1 >= end)
+            {
+                if (cr < 0 && end - start > InlineMaxSize) return Fail("Protocol error: too big mbulk count string");
+                BytesNeeded = end - start + 1;
+                return ParseStatus.Incomplete;
+            }
+            if (!TryParseLength(buffer.AsSpan(start + 1, cr - start - 1), out long count) || count > int.MaxValue)
+                return Fail("Protocol error: invalid multibulk length");
+            if (count > 10 && Unauthenticated) return Fail("Protocol error: unauthenticated multibulk length");
+            args.Reset(buffer);
+            if (count <= 0)
+            {
+                consumed = cr + 2 - start;
+                return ParseStatus.Complete;
+            }
+            _inMultibulk = true;
+            _remaining = (int)count;
+            _bulkLength = -1;
+            _pos = cr + 2;
+        }
+
+        while (_remaining > 0)
+        {
+            if (_bulkLength < 0)
+            {
+                if (_pos >= end) return NeedMore(start, _pos + 1);
+                if (buffer[_pos] != (byte)'$')
+                    return Fail($"Protocol error: expected '$', got '{Printable(buffer[_pos])}'");
+                int cr = IndexOfCr(buffer, _pos, end);
+                if (cr < 0 || cr + 1 >= end)
+                {
+                    if (cr < 0 && end - _pos > InlineMaxSize) return Fail("Protocol error: too big bulk count string");
+                    return NeedMore(start, end + 1);
+                }
+                if (!TryParseLength(buffer.AsSpan(_pos + 1, cr - _pos - 1), out long length) || length < 0 || length > MaxBulkLength)
+                    return Fail("Protocol error: invalid bulk length");
+                if (length > 16384 && Unauthenticated) return Fail("Protocol error: unauthenticated bulk length");
+                _bulkLength = length;
+                _pos = cr + 2;
+            }
+            long dataEnd = _pos + _bulkLength + 2;
+            if (dataEnd > end) return NeedMore(start, dataEnd);
+            args.Add(_pos, (int)_bulkLength);
+            _pos = (int)dataEnd;
+            _bulkLength = -1;
+            _remaining--;
+        }
+
+        _inMultibulk = false;
+        consumed = _pos - start;
+        return ParseStatus.Complete;
+    }
+
+    /// <summary>The caller moved the unparsed bytes <paramref name="shift"/> positions towards the buffer's start.</summary>
+    public void Rebase(byte[] buffer, int shift, ArgumentList args)
+    {
+        if (!_inMultibulk) return;
+        _pos -= shift;
+        args.Rebase(buffer, shift);
+    }
+
+    public void Reset()
+    {
+        _inMultibulk = false;
+        _remaining = 0;
+        _bulkLength = -1;
+        Error = null;
+        if (_inlineScratch.Length > InlineMaxSize) _inlineScratch = [];
+    }
+
+    private ParseStatus NeedMore(int start, long absoluteEnd)
+    {
+        BytesNeeded = absoluteEnd - start;
+        return ParseStatus.Incomplete;
+    }
+
+    private ParseStatus Fail(string message)
+    {
+        Error = message;
+        _inMultibulk = false;
+        return ParseStatus.Error;
+    }
+
+    private static int IndexOfCr(byte[] buffer, int from, int end)
+    {
+        int i = buffer.AsSpan(from, end - from).IndexOf((byte)'\r');
+        return i < 0 ? -1 : from + i;
+    }
+
+    private static char Printable(byte b) => b is (byte)'\r' or (byte)'\n' ? ' ' : (char)b;
+
+    /// <summary>Lengths in headers follow Redis's strict integer syntax (no '+', no leading zeros, optional '-').</summary>
+    private static bool TryParseLength(ReadOnlySpan<byte> s, out long value)
+    {
+        value = 0;
+        if (s.IsEmpty || s.Length > 20) return false;
+        bool negative = s[0] == (byte)'-';
+        int i = negative ? 1 : 0;
+        if (i == s.Length) return false;
+        if (s[i] == (byte)'0' && s.Length > i + 1) return false;
+        ulong acc = 0;
+        for (; i < s.Length; i++)
+        {
+            uint d = (uint)(s[i] - '0');
+            if (d > 9) return false;
+            if (acc > (ulong.MaxValue - d) / 10) return false;
+            acc = acc * 10 + d;
+        }
+        if (negative)
+        {
+            if (acc > (ulong)long.MaxValue + 1) return false;
+            value = acc == 0 ? 0 : (long)(0 - acc);
+            return acc != 0 || s.Length == 1;
+        }
+        if (acc > long.MaxValue) return false;
+        value = (long)acc;
+        return true;
+    }
+
+    private ParseStatus ParseInline(byte[] buffer, int start, int end, ArgumentList args, out int consumed)
+    {
+        consumed = 0;
+        int nl = buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
+        if (nl < 0)
+        {
+            if (end - start > InlineMaxSize) return Fail("Protocol error: too big inline request");
+            BytesNeeded = end - start + 1;
+            return ParseStatus.Incomplete;
+        }
+        int lineEnd = start + nl;
+        if (lineEnd > start && buffer[lineEnd - 1] == (byte)'\r') lineEnd--;
+        if (_inlineScratch.Length < lineEnd - start) _inlineScratch = new byte[Math.Max(256, lineEnd - start)];
+        args.Reset(_inlineScratch);
+        if (!InlineSplitter.Split(buffer.AsSpan(start, lineEnd - start), _inlineScratch, args))
+            return Fail("Protocol error: unbalanced quotes in request");
+        consumed = nl + 1;
+        return ParseStatus.Complete;
+    }
+}

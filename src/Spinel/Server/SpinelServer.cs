@@ -1,0 +1,211 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Spinel.Commands;
+using Spinel.Config;
+using Spinel.Networking;
+using Spinel.Storage;
+
+namespace Spinel.Server;
+
+/// <summary>
+/// A Spinel server: listeners, clients, the command table and the keyspace. Embeddable:
+/// <code>await using var server = new SpinelServer(config); await server.StartAsync();</code>
+/// </summary>
+public sealed class SpinelServer : IAsyncDisposable
+{
+    private readonly List<Socket> _listeners = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<Task> _background = [];
+    private int _stopRequested;
+
+    public SpinelServer(ServerConfig? config = null, TextWriter? logOutput = null)
+    {
+        Config = config ?? new ServerConfig();
+        Log = new Log(() => Config.LogLevel, logOutput ?? Console.Out);
+        Keyspace = new Keyspace(Config.Databases);
+        Commands = new CommandTable();
+        Dispatcher = new Dispatcher(this);
+        RunId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
+        StartTimeMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        Expiry = new ActiveExpiry(this);
+    }
+
+    public ServerConfig Config { get; }
+    public Log Log { get; }
+    public Keyspace Keyspace { get; }
+    public CommandTable Commands { get; }
+    public Dispatcher Dispatcher { get; }
+    public ServerStats Stats { get; } = new();
+    public string RunId { get; }
+    public long StartTimeMs { get; }
+    internal ClientRegistry Clients { get; } = new();
+    internal ActiveExpiry Expiry { get; }
+
+    /// <summary>The addresses actually listened on (port 0 in the config picks a free port).</summary>
+    public IReadOnlyList<IPEndPoint> EndPoints { get; private set; } = [];
+
+    /// <summary>Completes when the server has stopped (SHUTDOWN or <see cref="StopAsync"/>).</summary>
+    public Task Completion => _stopped.Task;
+
+    public int ConnectedClients => Clients.Count;
+
+    public Task StartAsync()
+    {
+        var endpoints = new List<IPEndPoint>();
+        int port = Config.Port;
+        foreach (var entry in Config.Bind)
+        {
+            bool optional = entry.StartsWith('-');
+            var address = ParseBindAddress(optional ? entry[1..] : entry);
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                if (address.AddressFamily == AddressFamily.InterNetworkV6) socket.DualMode = false;
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                socket.Bind(new IPEndPoint(address, port));
+                socket.Listen((int)Config.TcpBacklog);
+            }
+            catch (SocketException ex)
+            {
+                socket.Dispose();
+                if (optional) continue;
+                throw new IOException($"Could not create server TCP listening socket {entry}:{port}: {ex.Message}", ex);
+            }
+            var bound = (IPEndPoint)socket.LocalEndPoint!;
+            port = bound.Port; // with port 0, every address shares the first one picked
+            endpoints.Add(bound);
+            _listeners.Add(socket);
+        }
+        EndPoints = endpoints;
+        foreach (var listener in _listeners) _background.Add(Task.Run(() => AcceptLoopAsync(listener)));
+        _background.Add(Task.Run(() => CronLoopAsync(_stopping.Token)));
+        Log.Notice($"Server initialized, listening on {string.Join(", ", endpoints)}");
+        Log.Notice("Ready to accept connections tcp");
+        return Task.CompletedTask;
+    }
+
+    private static IPAddress ParseBindAddress(string text) => text switch
+    {
+        "*" => IPAddress.Any,
+        "::*" => IPAddress.IPv6Any,
+        "localhost" => IPAddress.Loopback,
+        _ => IPAddress.Parse(text),
+    };
+
+    private async Task AcceptLoopAsync(Socket listener)
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                continue;
+            }
+            Interlocked.Increment(ref Stats.ConnectionsReceived);
+            socket.NoDelay = true;
+            if (Clients.Count >= Config.MaxClients)
+            {
+                Interlocked.Increment(ref Stats.RejectedConnections);
+                _ = RefuseAsync(socket);
+                continue;
+            }
+            var connection = new ClientConnection(socket, this);
+            Clients.Add(connection);
+            _ = connection.RunAsync();
+        }
+    }
+
+    private static async Task RefuseAsync(Socket socket)
+    {
+        try
+        {
+            await socket.SendAsync("-ERR max number of clients reached\r\n"u8.ToArray(), SocketFlags.None).ConfigureAwait(false);
+        }
+        catch (SocketException) { }
+        finally
+        {
+            socket.Dispose();
+        }
+    }
+
+    /// <summary>Periodic work, hz times a second: active expiry and idle-client timeouts.</summary>
+    private async Task CronLoopAsync(CancellationToken token)
+    {
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(1000 / Math.Max(Config.Hz, 1), token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            try
+            {
+                if (Config.ActiveExpireEnabled) await Expiry.RunCycleAsync(token).ConfigureAwait(false);
+                CloseIdleClients();
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                Log.Warning("Background cycle failed: " + ex);
+            }
+        }
+    }
+
+    private void CloseIdleClients()
+    {
+        if (Config.Timeout <= 0) return;
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        foreach (var session in Clients.Sessions())
+        {
+            if (now - session.LastInteractionMs > Config.Timeout * 1000)
+            {
+                Log.Verbose($"Closing idle client {session.Id}");
+                session.Disconnect();
+            }
+        }
+    }
+
+    /// <summary>Hook for keyspace notifications and WATCH; called by commands after they change a key.</summary>
+    internal void NotifyKeyChanged(ReadOnlySpan<byte> key, int dbId, string eventName)
+    {
+    }
+
+    /// <summary>Asks the server to stop; used by SHUTDOWN (from inside a command) and by hosts.</summary>
+    public void RequestStop()
+    {
+        if (Interlocked.Exchange(ref _stopRequested, 1) != 0) return;
+        Log.Warning("Shutting down.");
+        _stopping.Cancel();
+        foreach (var listener in _listeners) listener.Dispose();
+        Clients.CloseAll();
+        _ = Task.WhenAll(_background).ContinueWith(_ =>
+        {
+            Log.Notice("Spinel is now ready to exit, bye bye...");
+            _stopped.TrySetResult();
+        }, TaskScheduler.Default);
+    }
+
+    public async Task StopAsync()
+    {
+        RequestStop();
+        await Completion.ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+}
