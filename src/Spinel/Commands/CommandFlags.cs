@@ -92,6 +92,7 @@ public static class FlagWords
         CommandFlags.NoMulti => "no_multi",
         CommandFlags.MovableKeys => "movablekeys",
         CommandFlags.AllowBusy => "allow_busy",
+        CommandFlags.OnlySentinel => "only_sentinel",
         _ => flag.ToString().ToLowerInvariant(),
     };
 

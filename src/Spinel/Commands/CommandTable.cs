@@ -15,6 +15,7 @@ public sealed class CommandTable
         Register(Families.ConnectionCommands.Commands);
         Register(Families.StringCommands.Commands);
         Register(Families.KeyCommands.Commands);
+        Register(Families.DatabaseCommands.Commands);
         Register(Families.ExpireCommands.Commands);
         Register(Families.ServerCommands.Commands);
         Register(Families.ClientCommands.Commands);
