@@ -118,7 +118,7 @@ internal sealed class ClientConnection
 
             if (protocolError is not null)
             {
-                _writer.WriteError(protocolError);
+                _writer.WriteError("ERR " + protocolError);
                 _server.Log.Verbose($"Protocol error from client {Session.Id}: {protocolError}");
                 return false;
             }

@@ -8,6 +8,7 @@ public sealed class ArgumentList
 {
     private int[] _offsets = new int[16];
     private int[] _lengths = new int[16];
+    private byte[] _scratch = [];
 
     public byte[] Buffer { get; private set; } = [];
     public int Count { get; private set; }
@@ -42,9 +43,17 @@ public sealed class ArgumentList
         for (int i = 0; i < Count; i++) _offsets[i] -= shift;
     }
 
+    /// <summary>Space owned by this list for arguments that are not slices of the input (unescaped inline commands).</summary>
+    internal byte[] Scratch(int size)
+    {
+        if (_scratch.Length < size) _scratch = new byte[Math.Max(size, 256)];
+        return _scratch;
+    }
+
     /// <summary>Drops oversized arrays after an unusually long command.</summary>
     internal void Trim()
     {
+        if (_scratch.Length > 4096) _scratch = [];
         if (_offsets.Length > 1024)
         {
             _offsets = new int[16];

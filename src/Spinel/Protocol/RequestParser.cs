@@ -24,7 +24,6 @@ public sealed class RequestParser
     private int _remaining;
     private long _bulkLength = -1;
     private int _pos;
-    private byte[] _inlineScratch = [];
 
     public long MaxBulkLength { get; set; } = 512L * 1024 * 1024;
 
@@ -120,7 +119,6 @@ public sealed class RequestParser
         _remaining = 0;
         _bulkLength = -1;
         Error = null;
-        if (_inlineScratch.Length > InlineMaxSize) _inlineScratch = [];
     }
 
     private ParseStatus NeedMore(int start, long absoluteEnd)
@@ -184,9 +182,9 @@ public sealed class RequestParser
         }
         int lineEnd = start + nl;
         if (lineEnd > start && buffer[lineEnd - 1] == (byte)'\r') lineEnd--;
-        if (_inlineScratch.Length < lineEnd - start) _inlineScratch = new byte[Math.Max(256, lineEnd - start)];
-        args.Reset(_inlineScratch);
-        if (!InlineSplitter.Split(buffer.AsSpan(start, lineEnd - start), _inlineScratch, args))
+        var scratch = args.Scratch(lineEnd - start);
+        args.Reset(scratch);
+        if (!InlineSplitter.Split(buffer.AsSpan(start, lineEnd - start), scratch, args))
             return Fail("Protocol error: unbalanced quotes in request");
         consumed = nl + 1;
         return ParseStatus.Complete;
