@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Spinel vs redis-server (vs Garnet when installed), side by side on loopback, in interleaved rounds.
+# Usage: bench/run.sh [rounds]      env: REQUESTS (default 300000), GARNET (path to garnet-server)
+# Prints requests/second per server (median of the rounds) and the ratio Spinel/Redis,
+# then resident bytes per key after loading 1M keys with 10-byte values by pipelined SET.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${1:-3}
+REQUESTS=${REQUESTS:-300000}
+command -v redis-benchmark >/dev/null || { echo "needs redis-benchmark and redis-server (apt-get install redis-server redis-tools)"; exit 1; }
+
+dotnet build -c Release src/Spinel.Server -v quiet -nologo >/dev/null
+SPINEL_DLL=src/Spinel.Server/bin/Release/net10.0/spinel-server.dll
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 100); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "server on $1 did not start"; exit 1; }
+
+declare -A PORT PID
+names=(spinel redis)
+PORT[spinel]=$(free_port); PORT[redis]=$(free_port)
+dotnet "$SPINEL_DLL" --port "${PORT[spinel]}" --bind 127.0.0.1 --loglevel warning >/dev/null & PID[spinel]=$!
+redis-server --port "${PORT[redis]}" --bind 127.0.0.1 --save '' --appendonly no --loglevel warning >/dev/null & PID[redis]=$!
+GARNET=${GARNET:-$(command -v garnet-server || ls ~/.dotnet/tools/garnet-server /opt/garnet/garnet-server 2>/dev/null | head -n1 || true)}
+if [ -n "$GARNET" ] && [ -x "$GARNET" ]; then
+  names+=(garnet)
+  PORT[garnet]=$(free_port)
+  "$GARNET" --port "${PORT[garnet]}" --bind 127.0.0.1 >/dev/null 2>&1 & PID[garnet]=$!
+fi
+trap 'for n in "${names[@]}"; do kill "${PID[$n]}" 2>/dev/null || true; done' EXIT
+for n in "${names[@]}"; do wait_port "${PORT[$n]}"; done
+
+# name|redis-benchmark arguments
+workloads=(
+  "SET -P 1|-t set -P 1"
+  "GET -P 1|-t get -P 1"
+  "SET -P 16|-t set -P 16"
+  "GET -P 16|-t get -P 16"
+  "INCR -P 1|-t incr -P 1"
+  "INCR -P 16|-t incr -P 16"
+  "MSET -P 1|-t mset -P 1"
+)
+results=$(mktemp)
+for round in $(seq "$ROUNDS"); do
+  for w in "${workloads[@]}"; do
+    label=${w%%|*}; args=${w#*|}
+    for n in "${names[@]}"; do
+      # shellcheck disable=SC2086
+      rps=$( (redis-benchmark -p "${PORT[$n]}" -c 50 -r 100000 -n "$REQUESTS" $args --csv 2>/dev/null || true) | awk -F'","' 'NR==2 {print $2}')
+      echo "$label|$n|${rps:-0}" >> "$results"
+    done
+  done
+  echo "round $round done" >&2
+done
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+printf '\n%-12s' "workload"; for n in "${names[@]}"; do printf '%14s' "$n"; done; printf '%16s' "spinel/redis"
+if [ "${#names[@]}" -gt 2 ]; then printf '%16s' "spinel/garnet"; fi; echo
+for w in "${workloads[@]}"; do
+  label=${w%%|*}
+  printf '%-12s' "$label"
+  declare -A m=()
+  for n in "${names[@]}"; do
+    m[$n]=$(grep -F "$label|$n|" "$results" | cut -d'|' -f3 | median)
+    printf '%14.0f' "${m[$n]}"
+  done
+  awk -v a="${m[spinel]}" -v b="${m[redis]}" 'BEGIN {printf "%15.2fx", (b > 0 ? a / b : 0)}'
+  if [ "${#names[@]}" -gt 2 ]; then awk -v a="${m[spinel]}" -v b="${m[garnet]}" 'BEGIN {printf "%15.2fx", (b > 0 ? a / b : 0)}'; fi
+  echo
+done
+rm -f "$results"
+
+# Memory: 1M keys with 10-byte values, loaded by pipelined SET (redis-cli --pipe).
+rss() { awk '/VmRSS/ {print $2 * 1024}' "/proc/$1/status"; }
+load=$(mktemp)
+python3 - "$load" <<'PY'
+import sys
+with open(sys.argv[1], "wb") as f:
+    for i in range(1_000_000):
+        k = b"key:%012d" % i
+        f.write(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$10\r\nvalue12345\r\n" % (len(k), k))
+PY
+echo
+printf '%-12s%16s%16s\n' "memory" "bytes/key" "keys"
+for n in spinel redis; do
+  redis-cli -p "${PORT[$n]}" flushall >/dev/null
+  sleep 1
+  before=$(rss "${PID[$n]}")
+  redis-cli -p "${PORT[$n]}" --pipe < "$load" >/dev/null
+  sleep 2
+  after=$(rss "${PID[$n]}")
+  keys=$(redis-cli -p "${PORT[$n]}" dbsize)
+  printf '%-12s%16.1f%16d\n' "$n" "$(awk -v a="$after" -v b="$before" -v k="$keys" 'BEGIN {print (a-b)/k}')" "$keys"
+done
+rm -f "$load"
