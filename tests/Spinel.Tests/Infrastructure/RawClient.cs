@@ -45,6 +45,19 @@ public sealed class RawClient : IAsyncDisposable
 
     public async Task SendAsync(IReadOnlyList<byte[]> args) => await SendRawAsync(Encode(args));
 
+    /// <summary>Sends a command piece by piece, so a huge argument is never copied into one request buffer.</summary>
+    public async Task SendStreamingAsync(IReadOnlyList<byte[]> args)
+    {
+        await _stream.WriteAsync(Encoding.ASCII.GetBytes($"*{args.Count}\r\n"));
+        foreach (var arg in args)
+        {
+            await _stream.WriteAsync(Encoding.ASCII.GetBytes($"${arg.Length}\r\n"));
+            await _stream.WriteAsync(arg);
+            await _stream.WriteAsync("\r\n"u8.ToArray());
+        }
+        await _stream.FlushAsync();
+    }
+
     public async Task SendRawAsync(byte[] bytes)
     {
         await _stream.WriteAsync(bytes);
