@@ -1,4 +1,6 @@
+using System.Text;
 using Spinel.Protocol;
+using Spinel.Util;
 
 namespace Spinel.Commands.Families;
 
@@ -141,14 +143,14 @@ public static class CommandCommand
                 ctx.Reply.WriteError(Errors.Syntax);
                 return;
             }
-            string value = ctx.ArgString(i + 2);
+            byte[] value = ctx.Args.ToArray(i + 2);
             if (ctx.ArgIs(i + 1, "module")) filter = _ => false; // no modules
             else if (ctx.ArgIs(i + 1, "aclcat"))
             {
-                var category = CategoryByName(value);
+                var category = CategoryByName(Encoding.Latin1.GetString(value));
                 filter = spec => category != AclCategories.None && (spec.Acl & category) != 0;
             }
-            else if (ctx.ArgIs(i + 1, "pattern")) filter = spec => Glob.IsMatch(value, spec.FullName);
+            else if (ctx.ArgIs(i + 1, "pattern")) filter = spec => GlobMatcher.IsMatch(value, Encoding.ASCII.GetBytes(spec.FullName), ignoreCase: true);
             else
             {
                 ctx.Reply.WriteError(Errors.Syntax);
@@ -411,70 +413,4 @@ public static class CommandCommand
     private static readonly AclCategories[] AllCategories = Array.FindAll(Enum.GetValues<AclCategories>(), c => c != AclCategories.None);
 
     private static readonly KeySpecFlags[] AllKeySpecFlags = Array.FindAll(Enum.GetValues<KeySpecFlags>(), f => f != KeySpecFlags.None);
-}
-
-/// <summary>Case-insensitive glob match (*, ?, [a-z], [^...], \x) for COMMAND LIST FILTERBY PATTERN.</summary>
-internal static class Glob
-{
-    public static bool IsMatch(ReadOnlySpan<char> pattern, ReadOnlySpan<char> text)
-    {
-        while (pattern.Length > 0)
-        {
-            switch (pattern[0])
-            {
-                case '*':
-                    while (pattern.Length > 1 && pattern[1] == '*') pattern = pattern[1..];
-                    if (pattern.Length == 1) return true;
-                    for (int i = 0; i <= text.Length; i++)
-                    {
-                        if (IsMatch(pattern[1..], text[i..])) return true;
-                    }
-                    return false;
-                case '?':
-                    if (text.Length == 0) return false;
-                    text = text[1..];
-                    pattern = pattern[1..];
-                    continue;
-                case '[':
-                {
-                    if (text.Length == 0) return false;
-                    int p = 1;
-                    bool negate = p < pattern.Length && pattern[p] == '^';
-                    if (negate) p++;
-                    bool matched = false;
-                    char c = char.ToLowerInvariant(text[0]);
-                    while (p < pattern.Length && pattern[p] != ']')
-                    {
-                        if (pattern[p] == '\\' && p + 1 < pattern.Length)
-                        {
-                            p++;
-                            matched |= char.ToLowerInvariant(pattern[p]) == c;
-                        }
-                        else if (p + 2 < pattern.Length && pattern[p + 1] == '-')
-                        {
-                            char lo = char.ToLowerInvariant(pattern[p]), hi = char.ToLowerInvariant(pattern[p + 2]);
-                            if (lo > hi) (lo, hi) = (hi, lo);
-                            matched |= c >= lo && c <= hi;
-                            p += 2;
-                        }
-                        else matched |= char.ToLowerInvariant(pattern[p]) == c;
-                        p++;
-                    }
-                    if (matched == negate) return false;
-                    pattern = p < pattern.Length ? pattern[(p + 1)..] : [];
-                    text = text[1..];
-                    continue;
-                }
-                case '\\' when pattern.Length > 1:
-                    pattern = pattern[1..];
-                    goto default;
-                default:
-                    if (text.Length == 0 || char.ToLowerInvariant(pattern[0]) != char.ToLowerInvariant(text[0])) return false;
-                    text = text[1..];
-                    pattern = pattern[1..];
-                    continue;
-            }
-        }
-        return text.Length == 0;
-    }
 }
