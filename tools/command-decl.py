@@ -34,7 +34,8 @@ def spec_text(ks):
         find = f"keynum {k['keynumidx']} {k['firstkey']} {k['step']}"
     else:
         find = "unknown"
-    return f"{flags}: {begin} {find}"
+    notes = f" | {ks['notes']}" if ks.get("notes") else ""
+    return f"{flags}: {begin} {find}{notes}"
 
 
 def handler_name(name):

@@ -46,8 +46,16 @@ public sealed class CommandSpec
     public string Summary { get; init; } = "";
     public string Complexity { get; init; } = "";
 
+    /// <summary>COMMAND DOCS doc_flags: "deprecated", "syscmd".</summary>
+    public string[] DocFlags { get; init; } = [];
+    public string? DeprecatedSince { get; init; }
+    public string? ReplacedBy { get; init; }
+
     public CommandSpec? Parent { get; private set; }
-    public IReadOnlyDictionary<string, CommandSpec>? Subcommands { get; private set; }
+    public IReadOnlyDictionary<string, CommandSpec>? Subcommands => _subcommands;
+
+    private Dictionary<string, CommandSpec>? _subcommands;
+    private Dictionary<string, CommandSpec>.AlternateLookup<ReadOnlySpan<char>> _subcommandLookup;
 
     /// <summary>The pre-7.0 (first, last, step) key triple that COMMAND INFO still reports.</summary>
     public int FirstKey { get; private set; }
@@ -66,8 +74,53 @@ public sealed class CommandSpec
             sub.Parent = this;
             map.Add(sub.Name, sub);
         }
-        Subcommands = map;
+        _subcommands = map;
+        _subcommandLookup = map.GetAlternateLookup<ReadOnlySpan<char>>();
         return this;
+    }
+
+    /// <summary>Finds a subcommand by name in any letter case, without allocating.</summary>
+    public CommandSpec? FindSubcommand(ReadOnlySpan<byte> name)
+    {
+        if (_subcommands is null || name.Length > 64) return null;
+        // Widening each byte keeps non-ASCII input from ever folding onto an ASCII name.
+        Span<char> chars = stackalloc char[name.Length];
+        for (int i = 0; i < name.Length; i++) chars[i] = (char)name[i];
+        return _subcommandLookup.TryGetValue(chars, out var sub) ? sub : null;
+    }
+
+    /// <summary>Whether COMMAND GETKEYS can say anything: a key finder, or a spec for real keys (not NOT_KEY).</summary>
+    public bool HasKeys => KeyFinder is not null || HasRealKeySpec;
+
+    private bool HasRealKeySpec => Array.Exists(KeySpecs, k => (k.Flags & KeySpecFlags.NotKey) == 0);
+
+    /// <summary>The argument walk for commands whose specs are not enough (see <see cref="KeyFinders"/>).</summary>
+    public KeyFinder? KeyFinder => KeyFinders.Find(FullName);
+
+    /// <summary>
+    /// The keys of a full command line (argv[0] is this command), as Redis finds them: from the key specs
+    /// when they are complete and their flags fixed, otherwise with the command's key finder.
+    /// </summary>
+    public void GetKeys(IReadOnlyList<byte[]> args, List<KeyReference> keys)
+    {
+        bool variableFlags = Array.Exists(KeySpecs, k => (k.Flags & KeySpecFlags.VariableFlags) != 0);
+        if (HasRealKeySpec && !variableFlags)
+        {
+            int before = keys.Count;
+            bool valid = true;
+            foreach (var spec in KeySpecs)
+            {
+                if ((spec.Flags & KeySpecFlags.NotKey) != 0) continue;
+                if (spec.CollectKeys(args, keys) == KeySpec.Result.Invalid)
+                {
+                    valid = false;
+                    break;
+                }
+            }
+            if (valid) return;
+            keys.RemoveRange(before, keys.Count - before);
+        }
+        KeyFinder?.Invoke(args, keys);
     }
 
     private static AclCategories ImpliedCategories(CommandFlags flags, AclCategories explicitAcl)

@@ -41,10 +41,12 @@ public sealed class Dispatcher
         }
         if (spec.Subcommands is not null && args.Count >= 2)
         {
-            var sub = FindSubcommand(spec, args[1]);
+            var sub = spec.FindSubcommand(args[1]);
             if (sub is null)
             {
-                Reject(ctx, Errors.UnknownSubcommand(ctx.ArgString(1), spec.Name));
+                var name = new StringBuilder();
+                AppendCString(name, args[1], 128);
+                Reject(ctx, Errors.UnknownSubcommand(name.ToString(), spec.Name));
                 return;
             }
             spec = sub;
@@ -85,35 +87,34 @@ public sealed class Dispatcher
         ctx.Client.LastCommand = spec.FullName;
     }
 
-    private static CommandSpec? FindSubcommand(CommandSpec container, ReadOnlySpan<byte> name)
-    {
-        if (name.Length > 64) return null;
-        Span<char> chars = stackalloc char[name.Length];
-        for (int i = 0; i < name.Length; i++) chars[i] = (char)(name[i] | 0x20);
-        foreach (var (key, sub) in container.Subcommands!)
-        {
-            if (chars.SequenceEqual(key)) return sub;
-        }
-        return null;
-    }
-
     private void Reject(CommandContext ctx, string message)
     {
         ctx.Reply.WriteError(message);
         _server.Stats.CountError(ctx.Reply.LastErrorCode);
     }
 
+    /// <summary>Redis quotes the name and up to 128 bytes of arguments, each cut at a NUL as C strings are.</summary>
     private void RejectUnknown(CommandContext ctx)
     {
         var args = ctx.Args;
-        var text = new StringBuilder();
-        for (int i = 1; i < args.Count && text.Length < 128; i++)
+        var text = new StringBuilder("ERR unknown command '");
+        AppendCString(text, args[0], 128);
+        text.Append("', with args beginning with: ");
+        int argsStart = text.Length;
+        for (int i = 1; i < args.Count && text.Length - argsStart < 128; i++)
         {
-            var arg = args[i];
-            int take = Math.Min(arg.Length, 128 - text.Length);
-            text.Append('\'').Append(Encoding.Latin1.GetString(arg[..take])).Append("' ");
+            int room = 128 - (text.Length - argsStart);
+            text.Append('\'');
+            AppendCString(text, args[i], room);
+            text.Append("' ");
         }
-        var name = args[0];
-        Reject(ctx, $"ERR unknown command '{Encoding.Latin1.GetString(name[..Math.Min(name.Length, 128)])}', with args beginning with: {text}");
+        Reject(ctx, text.ToString());
+    }
+
+    private static void AppendCString(StringBuilder text, ReadOnlySpan<byte> bytes, int max)
+    {
+        int nul = bytes.IndexOf((byte)0);
+        if (nul >= 0) bytes = bytes[..nul];
+        text.Append(Encoding.Latin1.GetString(bytes[..Math.Min(bytes.Length, max)]));
     }
 }
