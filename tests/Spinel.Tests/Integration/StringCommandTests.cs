@@ -107,9 +107,15 @@ public sealed class StringCommandTests(SpinelFixture fixture) : IClassFixture<Sp
     {
         var key = Key("float");
         Assert.Equal(10.5, Db.StringIncrement(key, 10.5));
-        Assert.Equal(10.6, Db.StringIncrement(key, 0.1), 10);
-        Assert.Equal("10.6", Db.StringGet(key));
-        Assert.Equal(5.6, Db.StringDecrement(key, 5.0), 10);
+        Assert.Equal(10.75, Db.StringIncrement(key, 0.25));
+        Assert.Equal("10.75", Db.StringGet(key));
+        Assert.Equal(5.75, Db.StringDecrement(key, 5.0));
+        // The client sends 0.1 as "0.10000000000000001"; long double arithmetic keeps the tail, as Redis does.
+        Assert.Equal(5.85, Db.StringIncrement(key, 0.1), 10);
+        Assert.Equal("5.85000000000000001", Db.StringGet(key));
+        Db.StringSet(key, long.MaxValue);
+        var ex = Assert.Throws<RedisServerException>(() => Db.StringIncrement(key, double.PositiveInfinity));
+        Assert.Equal("ERR increment would produce NaN or Infinity", ex.Message);
     }
 
     [Fact]
@@ -183,6 +189,17 @@ public sealed class StringCommandTests(SpinelFixture fixture) : IClassFixture<Sp
         Assert.Equal(0, result.Matches[1].SecondStringIndex);
         Assert.Equal(2, result.Matches[1].Length);
         Assert.Single(Db.StringLongestCommonSubsequenceWithMatches(a, b, minLength: 3).Matches);
+    }
+
+    [Fact]
+    public void LCS_of_strings_whose_table_cannot_be_allocated_is_refused()
+    {
+        var a = Key("lcs-big-a");
+        var b = Key("lcs-big-b");
+        Db.StringSet(a, new string('a', 50_000));
+        Db.StringSet(b, new string('b', 50_000));
+        var ex = Assert.Throws<RedisServerException>(() => Db.StringLongestCommonSubsequenceLength(a, b));
+        Assert.Equal("ERR Insufficient memory, failed allocating transient memory for LCS", ex.Message);
     }
 
     [Fact]

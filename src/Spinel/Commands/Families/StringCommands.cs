@@ -499,9 +499,42 @@ public static class StringCommands
         }
     }
 
+    /// <summary>INCRBYFLOAT computes in 80-bit long double, as Redis on x86-64 does, and stores the "%.17Lf"-trimmed text.</summary>
     private static void Incrbyfloat(CommandContext ctx)
     {
-        ctx.Reply.WriteError("ERR not implemented yet");
+        var db = ctx.Db;
+        var key = ctx.Arg(1);
+        var old = db.GetForWrite(key);
+        LongDouble value = LongDouble.Zero;
+        if (old is not null)
+        {
+            if (!Values.TryGetString(old, out var bytes))
+            {
+                ctx.Reply.WriteError(Errors.WrongType);
+                return;
+            }
+            if (!LongDouble.TryParse(bytes, out value))
+            {
+                ctx.Reply.WriteError(Errors.NotFloat);
+                return;
+            }
+        }
+        if (!LongDouble.TryParse(ctx.Arg(2), out var by))
+        {
+            ctx.Reply.WriteError(Errors.NotFloat);
+            return;
+        }
+        value += by;
+        if (!value.IsFinite)
+        {
+            ctx.Reply.WriteError(IncrNaNOrInfinity);
+            return;
+        }
+        Span<byte> text = stackalloc byte[LongDouble.MaxFormattedChars];
+        var result = text[..value.Format(text)].ToArray();
+        db.Set(key, result, keepTtl: true);
+        ctx.KeyChanged(key, "incrbyfloat");
+        ctx.Reply.WriteBulk(result);
     }
 
     // ---- LCS ----
@@ -544,11 +577,10 @@ public static class StringCommands
         }
 
         // The table's cells hold LCS lengths, which never exceed the shorter string: use the narrowest type.
+        // ushort is always wide enough: with both strings longer than 65535 the table cannot be allocated anyway.
         var options = new LcsOptions(getIdx, getLen, withMatchLen, minMatchLen);
-        int shorter = Math.Min(a.Length, b.Length);
-        if (shorter <= byte.MaxValue) Lcs<byte>(ctx, a, b, options);
-        else if (shorter <= ushort.MaxValue) Lcs<ushort>(ctx, a, b, options);
-        else Lcs<uint>(ctx, a, b, options);
+        if (Math.Min(a.Length, b.Length) <= byte.MaxValue) Lcs<byte>(ctx, a, b, options);
+        else Lcs<ushort>(ctx, a, b, options);
     }
 
     private readonly record struct LcsOptions(bool GetIdx, bool GetLen, bool WithMatchLen, long MinMatchLen);
