@@ -73,7 +73,7 @@ public static class ConfigCommands
     {
         if (ctx.ArgCount % 2 != 0)
         {
-            ctx.Reply.WriteError(Errors.WrongArity("config|set"));
+            ctx.Reply.WriteError(Errors.Syntax);
             return;
         }
         var pairs = new List<(string, string)>((ctx.ArgCount - 2) / 2);
