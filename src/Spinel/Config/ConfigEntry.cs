@@ -16,6 +16,12 @@ public sealed class ConfigEntry
     /// <summary>Only settable at startup (config file or command line).</summary>
     public bool Immutable { get; init; }
 
+    /// <summary>Refused by CONFIG SET unless enable-protected-configs allows it (dir, dbfilename).</summary>
+    public bool Protected { get; init; }
+
+    /// <summary>The value right after construction; CONFIG REWRITE leaves settings at their default out of the file.</summary>
+    public string DefaultValue { get; internal set; } = "";
+
     /// <summary>Takes several words (bind, save, client-output-buffer-limit); the file's words are joined by spaces.</summary>
     public bool MultiArg { get; init; }
 }

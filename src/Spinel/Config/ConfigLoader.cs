@@ -17,6 +17,7 @@ public static class ConfigLoader
         if (args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal))
         {
             ApplyFile(config, args[0]);
+            config.ConfigFile = Path.GetFullPath(args[0]);
             i = 1;
         }
         var text = new StringBuilder();

@@ -19,7 +19,11 @@ public sealed partial class ServerConfig
     {
         RegisterCore();
         RegisterAccepted();
+        foreach (var entry in _entries) entry.DefaultValue = entry.Get();
     }
+
+    /// <summary>The config file the server was started with (absolute path), or null; CONFIG REWRITE writes it.</summary>
+    public string? ConfigFile { get; set; }
 
     public int Port { get; private set; } = 6379;
     public string[] Bind { get; private set; } = ["127.0.0.1", "-::1"];
@@ -59,15 +63,17 @@ public sealed partial class ServerConfig
     }
 
     /// <summary>CONFIG SET of several pairs, all or nothing; returns the full error reply or null.</summary>
-    public string? SetAtRuntime(IReadOnlyList<(string Name, string Value)> pairs)
+    /// <remarks>An alias and its setting count as different parameters (Redis too): the later pair wins.</remarks>
+    public string? SetAtRuntime(IReadOnlyList<(string Name, string Value)> pairs, bool allowProtected = false)
     {
-        var seen = new HashSet<ConfigEntry>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, _) in pairs)
         {
             var entry = Find(name);
             if (entry is null) return $"ERR Unknown option or number of arguments for CONFIG SET - '{name}'";
             if (entry.Immutable) return Failed(name, "can't set immutable config");
-            if (!seen.Add(entry)) return Failed(name, "duplicate parameter");
+            if (entry.Protected && !allowProtected) return Failed(name, "can't set protected config");
+            if (!seen.Add(name)) return Failed(name, "duplicate parameter");
         }
         var previous = new List<(ConfigEntry, string)>();
         foreach (var (name, value) in pairs)
@@ -88,7 +94,12 @@ public sealed partial class ServerConfig
     private static string Failed(string name, string reason) => $"ERR CONFIG SET failed (possibly related to argument '{name}') - {reason}";
 
     /// <summary>Whether a protected command (DEBUG) may run for this client, per enable-debug-command.</summary>
-    public bool AllowsProtected(CommandSpec spec, ClientSession client) => EnableDebugCommand switch
+    public bool AllowsProtected(CommandSpec spec, ClientSession client) => Allows(EnableDebugCommand, client);
+
+    /// <summary>Whether CONFIG SET may change protected settings (dir, dbfilename) for this client.</summary>
+    public bool AllowsProtectedConfigs(ClientSession client) => Allows(EnableProtectedConfigs, client);
+
+    private static bool Allows(string setting, ClientSession client) => setting switch
     {
         "yes" => true,
         "local" => IsLocal(client.Address),
@@ -182,8 +193,13 @@ public sealed partial class ServerConfig
         AddString("bind", () => string.Join(' ', Bind), v =>
         {
             var parts = v.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length == 0) return "Too many bind addresses specified.";
-            Bind = parts;
+            if (parts.Length > 16) return "Too many bind addresses specified.";
+            foreach (var part in parts)
+            {
+                var address = part.StartsWith('-') ? part[1..] : part;
+                if (address is not ("*" or "::*" or "localhost") && !IPAddress.TryParse(address, out _)) return "Failed to bind to specified addresses.";
+            }
+            Bind = parts.Length == 0 ? ["*", "-::*"] : parts;
             return null;
         }, immutable: false, multiArg: true);
         AddLong("databases", 1, int.MaxValue, () => Databases, v => Databases = (int)v, immutable: true);
@@ -205,62 +221,21 @@ public sealed partial class ServerConfig
             LogFile = v;
             return null;
         }, immutable: true);
-        AddString("dir", () => Dir, v =>
+        Add(new ConfigEntry
         {
-            if (!Directory.Exists(v)) return "No such file or directory";
-            Dir = Path.GetFullPath(v);
-            return null;
+            Name = "dir",
+            Protected = true,
+            Get = () => Dir,
+            Set = v =>
+            {
+                if (!Directory.Exists(v)) return "No such file or directory";
+                Dir = Path.GetFullPath(v);
+                return null;
+            },
         });
         AddLong("active-expire-effort", 1, 10, () => ActiveExpireEffort, v => ActiveExpireEffort = v);
         AddEnum("maxmemory-policy", ["volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"],
             () => MaxMemoryPolicy, v => MaxMemoryPolicy = v);
-    }
-
-    /// <summary>Stores a setting Spinel accepts for compatibility but does not act on yet.</summary>
-    private void AddAccepted(string name, string defaultValue, ConfigKind kind, bool immutable = false, params string[] aliases)
-    {
-        string value = defaultValue;
-        Add(new ConfigEntry
-        {
-            Name = name,
-            Aliases = aliases,
-            Immutable = immutable,
-            MultiArg = kind == ConfigKind.MultiString,
-            Get = () => value,
-            Set = v =>
-            {
-                switch (kind)
-                {
-                    case ConfigKind.Bool:
-                        var boolError = ConfigParsing.ParseBool(v, out bool b);
-                        if (boolError is not null) return boolError;
-                        value = b ? "yes" : "no";
-                        return null;
-                    case ConfigKind.Integer:
-                        var intError = ConfigParsing.ParseLong(v, long.MinValue, long.MaxValue, out long n);
-                        if (intError is not null) return intError;
-                        value = n.ToString(CultureInfo.InvariantCulture);
-                        return null;
-                    case ConfigKind.Memory:
-                        var memError = ConfigParsing.ParseMemory(v, 0, long.MaxValue, out long m);
-                        if (memError is not null) return memError;
-                        value = ConfigParsing.ShowMemory(m);
-                        return null;
-                    default:
-                        value = v;
-                        return null;
-                }
-            },
-        });
-    }
-
-    private enum ConfigKind
-    {
-        Bool,
-        Integer,
-        Memory,
-        String,
-        MultiString,
     }
 }
 

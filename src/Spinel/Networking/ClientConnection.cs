@@ -30,7 +30,7 @@ internal sealed class ClientConnection
     {
         _socket = socket;
         _server = server;
-        Session = new ClientSession(socket.RemoteEndPoint?.ToString() ?? "?", socket.LocalEndPoint?.ToString() ?? "?", _writer, server.Keyspace.NowMs)
+        Session = new ClientSession(socket.RemoteEndPoint?.ToString() ?? "?", socket.LocalEndPoint?.ToString() ?? "?", _writer, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())
         {
             Disconnect = Close,
         };
@@ -51,6 +51,7 @@ internal sealed class ClientConnection
                 int n = await _socket.ReceiveAsync(_in.AsMemory(_end), SocketFlags.None).ConfigureAwait(false);
                 if (n == 0) break;
                 _end += n;
+                Session.LastInteractionMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 bool keepOpen = ProcessInput();
                 if (_writer.Length > 0) await FlushAsync().ConfigureAwait(false);
                 if (!keepOpen) break;

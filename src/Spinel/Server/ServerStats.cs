@@ -9,6 +9,12 @@ public sealed class ServerStats
     public long TotalErrorReplies;
     public readonly Dictionary<string, long> ErrorsByCode = new(StringComparer.Ordinal);
 
+    /// <summary>When stats were last reset (start or CONFIG RESETSTAT); instantaneous rates are measured from here.</summary>
+    public long ResetAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    /// <summary>Unix seconds of the last successful save (LASTSAVE, rdb_last_save_time); the start time until one happens.</summary>
+    public long LastSaveUnixSeconds = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
     public void CountError(string code)
     {
         TotalErrorReplies++;
@@ -17,7 +23,23 @@ public sealed class ServerStats
 
     public void Reset()
     {
-        CommandsProcessed = ConnectionsReceived = RejectedConnections = TotalErrorReplies = 0;
+        Interlocked.Exchange(ref ConnectionsReceived, 0);
+        Interlocked.Exchange(ref RejectedConnections, 0);
+        CommandsProcessed = TotalErrorReplies = 0;
         ErrorsByCode.Clear();
+        ResetAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    }
+
+    /// <summary>CONFIG RESETSTAT: server, keyspace and per-command counters back to zero. Caller holds the keyspace lock.</summary>
+    public static void ResetAll(SpinelServer server)
+    {
+        server.Stats.Reset();
+        server.Keyspace.Stats.Reset();
+        foreach (var spec in server.Commands.All)
+        {
+            spec.Stats.Reset();
+            if (spec.Subcommands is null) continue;
+            foreach (var sub in spec.Subcommands.Values) sub.Stats.Reset();
+        }
     }
 }
