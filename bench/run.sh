@@ -91,4 +91,33 @@ for n in spinel redis; do
   keys=$(redis-cli -p "${PORT[$n]}" dbsize)
   printf '%-12s%16.1f%16d\n' "$n" "$(awk -v a="$after" -v b="$before" -v k="$keys" 'BEGIN {print (a-b)/k}')" "$keys"
 done
+
+# Expiry: 1M keys with a 1 s TTL that nobody reads again must be reclaimed by the active cycle.
+python3 - "$load" <<'PY'
+import sys
+with open(sys.argv[1], "wb") as f:
+    for i in range(1_000_000):
+        k = b"ttl:%012d" % i
+        f.write(b"*5\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$10\r\nvalue12345\r\n$2\r\nPX\r\n$4\r\n1000\r\n" % (len(k), k))
+PY
+echo
+printf '%-12s%14s%16s%16s%16s\n' "expiry" "loaded MB" "keys after 1s" "seconds to 0" "MB after"
+for n in spinel redis; do
+  redis-cli -p "${PORT[$n]}" flushall >/dev/null
+  sleep 1
+  base=$(rss "${PID[$n]}")
+  redis-cli -p "${PORT[$n]}" --pipe < "$load" >/dev/null
+  start=$(date +%s.%N)
+  loaded=$(( ($(rss "${PID[$n]}") - base) / 1048576 ))
+  sleep 1
+  left_at_1s=$(redis-cli -p "${PORT[$n]}" dbsize)
+  while [ "$(redis-cli -p "${PORT[$n]}" dbsize)" != "0" ]; do
+    sleep 0.1
+    if awk -v s="$start" -v now="$(date +%s.%N)" 'BEGIN {exit !(now - s > 60)}'; then break; fi
+  done
+  took=$(awk -v s="$start" -v now="$(date +%s.%N)" 'BEGIN {printf "%.1f", now - s}')
+  sleep 2
+  after=$(( ($(rss "${PID[$n]}") - base) / 1048576 ))
+  printf '%-12s%14d%16d%16s%16d\n' "$n" "$loaded" "$left_at_1s" "$took" "$after"
+done
 rm -f "$load"

@@ -66,7 +66,7 @@ public static class ClientCommands
     [
         new CommandSpec("client", -2, "sentinel", "", null) { Group = "connection", Since = "2.4.0" }.WithSubcommands(
             new("id", 2, "noscript loading stale sentinel", "@connection", ctx => ctx.Reply.WriteInteger(ctx.Client.Id)) { Group = "connection", Since = "5.0.0" },
-            new("setname", 3, "noscript loading stale sentinel", "@connection", SetName) { Tips = ["request_policy:all_nodes", "response_policy:all_succeeded"], Group = "connection", Since = "2.6.9" },
+            new("setname", 3, "noscript loading stale sentinel", "@connection", SetName) { Group = "connection", Since = "2.6.9" },
             new("getname", 2, "noscript loading stale sentinel", "@connection", GetName) { Group = "connection", Since = "2.6.9" },
             new("list", -2, "admin noscript loading stale sentinel", "@connection", List) { Tips = ["nondeterministic_output"], Group = "connection", Since = "2.4.0" },
             new("info", 2, "noscript loading stale sentinel", "@connection", Info) { Tips = ["nondeterministic_output"], Group = "connection", Since = "6.2.0" },

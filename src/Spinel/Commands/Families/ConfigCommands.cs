@@ -1,6 +1,7 @@
 using System.Text;
 using Spinel.Config;
 using Spinel.Server;
+using Spinel.Util;
 
 namespace Spinel.Commands.Families;
 
@@ -12,8 +13,8 @@ public static class ConfigCommands
         new CommandSpec("config", -2, "", "", null) { Group = "server", Since = "2.0.0" }.WithSubcommands(
             new("get", -3, "admin noscript loading stale", "", Get) { Group = "server", Since = "2.0.0" },
             new("set", -4, "admin noscript loading stale", "", Set) { Tips = ["request_policy:all_nodes", "response_policy:all_succeeded"], Group = "server", Since = "2.0.0" },
-            new("resetstat", 2, "admin noscript loading stale", "", ResetStat) { Tips = ["request_policy:all_nodes", "response_policy:all_succeeded"], Group = "server", Since = "2.0.0" },
-            new("rewrite", 2, "admin noscript loading stale", "", Rewrite) { Tips = ["request_policy:all_nodes", "response_policy:all_succeeded"], Group = "server", Since = "2.8.0" },
+            new("resetstat", 2, "admin noscript loading stale", "", ResetStat) { Group = "server", Since = "2.0.0" },
+            new("rewrite", 2, "admin noscript loading stale", "", Rewrite) { Group = "server", Since = "2.8.0" },
             new("help", 2, "loading stale", "", Help) { Group = "server", Since = "5.0.0" }),
     ];
 
@@ -112,68 +113,7 @@ public static class ConfigCommands
         ctx.Reply.WriteOk();
     }
 
-    /// <summary>Redis-style glob (*, ?, [abc], [^a-z], \x), ignoring case as CONFIG GET does.</summary>
-    internal static bool Glob(ReadOnlySpan<char> pattern, ReadOnlySpan<char> text)
-    {
-        while (pattern.Length > 0)
-        {
-            switch (pattern[0])
-            {
-                case '*':
-                    while (pattern.Length > 1 && pattern[1] == '*') pattern = pattern[1..];
-                    if (pattern.Length == 1) return true;
-                    for (int i = 0; i <= text.Length; i++)
-                    {
-                        if (Glob(pattern[1..], text[i..])) return true;
-                    }
-                    return false;
-                case '?':
-                    if (text.Length == 0) return false;
-                    text = text[1..];
-                    pattern = pattern[1..];
-                    break;
-                case '[':
-                    {
-                        if (text.Length == 0) return false;
-                        int p = 1;
-                        bool not = p < pattern.Length && pattern[p] == '^';
-                        if (not) p++;
-                        bool match = false;
-                        char c = char.ToLowerInvariant(text[0]);
-                        while (p < pattern.Length && pattern[p] != ']')
-                        {
-                            if (pattern[p] == '\\' && p + 1 < pattern.Length)
-                            {
-                                p++;
-                                match |= char.ToLowerInvariant(pattern[p]) == c;
-                            }
-                            else if (p + 2 < pattern.Length && pattern[p + 1] == '-')
-                            {
-                                char lo = char.ToLowerInvariant(pattern[p]), hi = char.ToLowerInvariant(pattern[p + 2]);
-                                if (lo > hi) (lo, hi) = (hi, lo);
-                                match |= c >= lo && c <= hi;
-                                p += 2;
-                            }
-                            else match |= char.ToLowerInvariant(pattern[p]) == c;
-                            p++;
-                        }
-                        if (match == not) return false;
-                        text = text[1..];
-                        pattern = p < pattern.Length ? pattern[(p + 1)..] : [];
-                        break;
-                    }
-                case '\\' when pattern.Length > 1:
-                    if (text.Length == 0 || char.ToLowerInvariant(pattern[1]) != char.ToLowerInvariant(text[0])) return false;
-                    text = text[1..];
-                    pattern = pattern[2..];
-                    break;
-                default:
-                    if (text.Length == 0 || char.ToLowerInvariant(pattern[0]) != char.ToLowerInvariant(text[0])) return false;
-                    text = text[1..];
-                    pattern = pattern[1..];
-                    break;
-            }
-        }
-        return text.Length == 0;
-    }
+    /// <summary>CONFIG GET matches setting names with KEYS-style globs, ignoring case.</summary>
+    private static bool Glob(string pattern, string name) =>
+        GlobMatcher.IsMatch(Encoding.Latin1.GetBytes(pattern), Encoding.ASCII.GetBytes(name), ignoreCase: true);
 }

@@ -8,13 +8,13 @@ public static class ConnectionCommands
 {
     public static readonly CommandSpec[] Commands =
     [
-        new("ping", -1, "fast sentinel", "@connection", Ping) { Tips = ["request_policy:all_shards", "response_policy:all_succeeded"] },
-        new("echo", 2, "fast", "@connection", Echo),
-        new("hello", -1, "noscript loading stale fast no_auth sentinel allow_busy", "@connection", Hello),
-        new("auth", -2, "noscript loading stale fast no_auth sentinel allow_busy", "@connection", Auth),
-        new("select", 2, "loading stale fast", "@connection", Select),
-        new("quit", -1, "noscript loading stale fast no_auth allow_busy", "@connection", Quit),
-        new("reset", 1, "noscript loading stale fast no_auth allow_busy", "@connection", Reset),
+        new("ping", -1, "fast sentinel", "@connection", Ping) { Tips = ["request_policy:all_shards", "response_policy:all_succeeded"], Group = "connection", Since = "1.0.0" },
+        new("echo", 2, "loading stale fast", "@connection", Echo) { Group = "connection", Since = "1.0.0" },
+        new("hello", -1, "noscript loading stale fast no_auth sentinel allow_busy", "@connection", Hello) { Group = "connection", Since = "6.0.0" },
+        new("auth", -2, "noscript loading stale fast no_auth sentinel allow_busy", "@connection", Auth) { Group = "connection", Since = "1.0.0" },
+        new("select", 2, "loading stale fast", "@connection", Select) { Group = "connection", Since = "1.0.0" },
+        new("quit", -1, "allow_busy noscript loading stale fast no_auth", "@connection", Quit) { Group = "connection", Since = "1.0.0" },
+        new("reset", 1, "noscript loading stale fast no_auth allow_busy", "@connection", Reset) { Group = "connection", Since = "6.2.0" },
     ];
 
     private static void Ping(CommandContext ctx)

@@ -28,7 +28,7 @@ public static class ServerCommands
     [
         new("info", -1, "loading stale sentinel", "@dangerous", Info) { Tips = ["nondeterministic_output", "request_policy:all_shards", "response_policy:special"], Group = "server", Since = "1.0.0" },
         new("time", 1, "loading stale fast", "", Time) { Tips = ["nondeterministic_output"], Group = "server", Since = "2.6.0" },
-        new("debug", -2, "admin noscript loading stale protected", "", Debug) { Group = "server", Since = "1.0.0" },
+        new("debug", -2, "admin noscript loading stale protected", "", Debug) { Group = "server", Since = "1.0.0", DocFlags = ["syscmd"] },
         new("shutdown", -1, "admin noscript loading stale no_multi sentinel allow_busy", "", Shutdown) { Group = "server", Since = "1.0.0" },
         new("lastsave", 1, "loading stale fast", "@admin @dangerous", ctx => ctx.Reply.WriteInteger(ctx.Server.Stats.LastSaveUnixSeconds)) { Tips = ["nondeterministic_output"], Group = "server", Since = "1.0.0" },
     ];

@@ -17,9 +17,9 @@ public static class StringCommands
         new("decrby", 3, "write denyoom fast", "@string", Decrby, "RW ACCESS UPDATE: index 1 range 0 1 0") { Group = "string", Since = "1.0.0" },
         new("get", 2, "readonly fast", "@string", Get, "RO ACCESS: index 1 range 0 1 0") { Group = "string", Since = "1.0.0" },
         new("getdel", 2, "write fast", "@string", Getdel, "RW ACCESS DELETE: index 1 range 0 1 0") { Group = "string", Since = "6.2.0" },
-        new("getex", -2, "write fast", "@string", Getex, "RW ACCESS UPDATE: index 1 range 0 1 0") { Group = "string", Since = "6.2.0" },
+        new("getex", -2, "write fast", "@string", Getex, "RW ACCESS UPDATE: index 1 range 0 1 0 | RW and UPDATE because it changes the TTL") { Group = "string", Since = "6.2.0" },
         new("getrange", 4, "readonly", "@string", Getrange, "RO ACCESS: index 1 range 0 1 0") { Group = "string", Since = "2.4.0" },
-        new("getset", 3, "write denyoom fast", "@string", Getset, "RW ACCESS UPDATE: index 1 range 0 1 0") { Group = "string", Since = "1.0.0" },
+        new("getset", 3, "write denyoom fast", "@string", Getset, "RW ACCESS UPDATE: index 1 range 0 1 0") { Group = "string", Since = "1.0.0", DocFlags = ["deprecated"], DeprecatedSince = "6.2.0", ReplacedBy = "`SET` with the `!GET` argument" },
         new("incr", 2, "write denyoom fast", "@string", Incr, "RW ACCESS UPDATE: index 1 range 0 1 0") { Group = "string", Since = "1.0.0" },
         new("incrby", 3, "write denyoom fast", "@string", Incrby, "RW ACCESS UPDATE: index 1 range 0 1 0") { Group = "string", Since = "1.0.0" },
         new("incrbyfloat", 3, "write denyoom fast", "@string", Incrbyfloat, "RW ACCESS UPDATE: index 1 range 0 1 0") { Group = "string", Since = "2.6.0" },
@@ -29,12 +29,12 @@ public static class StringCommands
         // 7.0 still declares routing tips for MSETNX (7.2 dropped them).
         new("msetnx", -3, "write denyoom", "@string", Msetnx, "OW INSERT: index 1 range -1 2 0") { Tips = ["request_policy:multi_shard", "response_policy:agg_min"], Group = "string", Since = "1.0.1" },
         new("psetex", 4, "write denyoom", "@string", Psetex, "OW UPDATE: index 1 range 0 1 0") { Group = "string", Since = "2.6.0" },
-        new("set", -3, "write denyoom", "@string", Set, "RW ACCESS UPDATE VARIABLE_FLAGS: index 1 range 0 1 0") { Group = "string", Since = "1.0.0" },
+        new("set", -3, "write denyoom", "@string", Set, "RW ACCESS UPDATE VARIABLE_FLAGS: index 1 range 0 1 0 | RW and ACCESS due to the optional `GET` argument") { Group = "string", Since = "1.0.0" },
         new("setex", 4, "write denyoom", "@string", Setex, "OW UPDATE: index 1 range 0 1 0") { Group = "string", Since = "2.0.0" },
         new("setnx", 3, "write denyoom fast", "@string", Setnx, "OW INSERT: index 1 range 0 1 0") { Group = "string", Since = "1.0.0" },
         new("setrange", 4, "write denyoom", "@string", Setrange, "RW UPDATE: index 1 range 0 1 0") { Group = "string", Since = "2.2.0" },
         new("strlen", 2, "readonly fast", "@string", Strlen, "RO: index 1 range 0 1 0") { Group = "string", Since = "2.2.0" },
-        new("substr", 4, "readonly", "@string", Getrange, "RO ACCESS: index 1 range 0 1 0") { Group = "string", Since = "1.0.0" },
+        new("substr", 4, "readonly", "@string", Getrange, "RO ACCESS: index 1 range 0 1 0") { Group = "string", Since = "1.0.0", DocFlags = ["deprecated"], DeprecatedSince = "2.0.0", ReplacedBy = "`GETRANGE`" },
     ];
 
     private const string StringTooLong = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
