@@ -24,7 +24,7 @@ public sealed class SpinelServer : IAsyncDisposable
     {
         Config = config ?? new ServerConfig();
         Log = new Log(() => Config.LogLevel, logOutput ?? Console.Out);
-        Keyspace = new Keyspace(Config.Databases);
+        Keyspace = new Keyspace(Config.Databases) { Config = Config };
         Commands = new CommandTable();
         Dispatcher = new Dispatcher(this);
         RunId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));

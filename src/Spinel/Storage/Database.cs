@@ -1,3 +1,5 @@
+using Spinel.Util;
+
 namespace Spinel.Storage;
 
 /// <summary>
@@ -61,6 +63,19 @@ public sealed class Database
         return i < 0 ? null : Main.ValueAt(i);
     }
 
+    /// <summary>Looks a key up for reading without touching its access clock, but counting a hit or miss (EXISTS, TYPE, TTL, OBJECT).</summary>
+    public object? GetNoTouch(ReadOnlySpan<byte> key)
+    {
+        int i = FindLive(key);
+        if (i < 0)
+        {
+            _keyspace.Stats.KeyspaceMisses++;
+            return null;
+        }
+        _keyspace.Stats.KeyspaceHits++;
+        return Main.ValueAt(i);
+    }
+
     public bool Exists(ReadOnlySpan<byte> key) => FindLive(key) >= 0;
 
     /// <summary>Creates or overwrites a key. Overwriting drops the deadline unless <paramref name="keepTtl"/>.</summary>
@@ -70,7 +85,7 @@ public sealed class Database
         int i = FindLive(key, hash);
         if (i < 0)
         {
-            Main.Insert(key.ToArray(), hash, value, _keyspace.AccessClock());
+            Main.Insert(key.ToArray(), hash, value, _keyspace.NewClock());
             return;
         }
         Main.ValueAt(i) = value;
@@ -80,11 +95,11 @@ public sealed class Database
             Expires.Remove(key, hash);
             meta &= ~HasExpireBit;
         }
-        meta = (meta & HasExpireBit) | _keyspace.AccessClock();
+        meta = (meta & HasExpireBit) | _keyspace.TouchedClock(meta & ClockMask);
     }
 
     /// <summary>Adds a key known to be absent (callers checked), reusing the given key array.</summary>
-    public void Add(byte[] key, object value) => Main.Insert(key, KeyTable<object>.HashOf(key), value, _keyspace.AccessClock());
+    public void Add(byte[] key, object value) => Main.Insert(key, KeyTable<object>.HashOf(key), value, _keyspace.NewClock());
 
     public bool Delete(ReadOnlySpan<byte> key)
     {
@@ -147,6 +162,91 @@ public sealed class Database
         return _keyspace.IdleSeconds(Main.MetaAt(i) & ClockMask);
     }
 
+    /// <summary>The LFU access-frequency counter (OBJECT FREQ), decayed to now, or -1 when missing.</summary>
+    public int Frequency(ReadOnlySpan<byte> key)
+    {
+        int i = FindLive(key);
+        return i < 0 ? -1 : _keyspace.LfuDecayed(Main.MetaAt(i) & ClockMask);
+    }
+
+    /// <summary>Reads everything stored for a live key without touching it: value, deadline (-1 for none) and access clock.</summary>
+    internal bool TryGetEntry(ReadOnlySpan<byte> key, out object value, out long expireMs, out int clock)
+    {
+        int hash = KeyTable<object>.HashOf(key);
+        int i = FindLive(key, hash);
+        if (i < 0)
+        {
+            value = null!;
+            expireMs = -1;
+            clock = 0;
+            return false;
+        }
+        value = Main.ValueAt(i);
+        int meta = Main.MetaAt(i);
+        clock = meta & ClockMask;
+        expireMs = (meta & HasExpireBit) != 0 ? Expires.ValueAt(Expires.Find(key, hash)) : -1;
+        return true;
+    }
+
+    /// <summary>Adds a key known to be absent with its deadline (-1 for none) and access clock (RENAME and MOVE keep both).</summary>
+    internal void AddEntry(ReadOnlySpan<byte> key, object value, long expireMs, int clock)
+    {
+        int hash = KeyTable<object>.HashOf(key);
+        byte[] stored = key.ToArray();
+        if (expireMs < 0)
+        {
+            Main.Insert(stored, hash, value, clock & ClockMask);
+            return;
+        }
+        Main.Insert(stored, hash, value, (clock & ClockMask) | HasExpireBit);
+        Expires.Insert(stored, hash, expireMs);
+    }
+
+    /// <summary>The clock a key created now starts with (COPY makes a new object, so it starts afresh).</summary>
+    internal int NewClock() => _keyspace.NewClock();
+
+    /// <summary>A random live key, or null when the database is empty; expired keys met on the way are removed.</summary>
+    public byte[]? RandomKey()
+    {
+        while (true)
+        {
+            int i = Main.RandomIndex(_keyspace.Random);
+            if (i < 0) return null;
+            byte[] key = Main.KeyAt(i);
+            if (!IsExpiredAt(i)) return key;
+            RemoveAt(i, key, Main.HashAt(i));
+            _keyspace.OnExpired(this, key);
+        }
+    }
+
+    /// <summary>
+    /// One SCAN step: walks buckets from <paramref name="cursor"/> until <paramref name="count"/> keys are
+    /// collected or about ten times that many buckets were visited, as Redis does. Keys are collected
+    /// unfiltered (expired ones too); the caller filters. Returns the next cursor, 0 when done.
+    /// </summary>
+    public ulong Scan(ulong cursor, long count, List<byte[]> keys)
+    {
+        long maxBuckets = count > long.MaxValue / 10 ? long.MaxValue : count * 10;
+        var state = (Table: Main, Keys: keys);
+        do
+        {
+            cursor = Main.ScanBucket(cursor, ref state, static (ref (KeyTable<object> Table, List<byte[]> Keys) s, int index) => s.Keys.Add(s.Table.KeyAt(index)));
+        }
+        while (cursor != 0 && maxBuckets-- > 0 && keys.Count < count);
+        return cursor;
+    }
+
+    /// <summary>Every live key matching a glob pattern (KEYS); expired keys are skipped, not removed, as Redis does.</summary>
+    public void CollectKeys(ReadOnlySpan<byte> pattern, List<byte[]> keys)
+    {
+        bool all = pattern.Length == 1 && pattern[0] == (byte)'*';
+        foreach (int i in Main)
+        {
+            byte[] key = Main.KeyAt(i);
+            if ((all || GlobMatcher.IsMatch(pattern, key)) && !IsExpiredAt(i)) keys.Add(key);
+        }
+    }
+
     public void Clear()
     {
         Main.Clear();
@@ -157,7 +257,7 @@ public sealed class Database
     private void Touch(int index)
     {
         ref int meta = ref Main.MetaAt(index);
-        meta = (meta & HasExpireBit) | _keyspace.AccessClock();
+        meta = (meta & HasExpireBit) | _keyspace.TouchedClock(meta & ClockMask);
     }
 
     private int FindLive(ReadOnlySpan<byte> key) => FindLive(key, KeyTable<object>.HashOf(key));

@@ -191,23 +191,24 @@ public sealed class KeyTable<TValue>
         return System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(v);
     }
 
-    /// <summary>A random live entry index, or -1 when empty; picks a random non-empty bucket, then a random chain member.</summary>
+    /// <summary>
+    /// A random live entry index, or -1 when empty: random buckets until a non-empty one (the table keeps
+    /// at least 10% fill, so this takes few tries), then a random member of its chain. Retrying at random
+    /// rather than probing onward keeps keys after long runs of empty buckets from being favoured.
+    /// </summary>
     public int RandomIndex(Random random)
     {
         if (_count == 0) return -1;
         int mask = _buckets.Length - 1;
-        int start = random.Next();
-        for (int probe = 0; ; probe++)
-        {
-            int head = _buckets[(start + probe) & mask];
-            if (head == 0) continue;
-            int length = 0;
-            for (int link = head; link != 0; link = _entries[link - 1].Next) length++;
-            int pick = random.Next(length);
-            int j = head;
-            while (pick-- > 0) j = _entries[j - 1].Next;
-            return j - 1;
-        }
+        int head;
+        do head = _buckets[random.Next() & mask];
+        while (head == 0);
+        int length = 0;
+        for (int link = head; link != 0; link = _entries[link - 1].Next) length++;
+        int pick = random.Next(length);
+        int j = head;
+        while (pick-- > 0) j = _entries[j - 1].Next;
+        return j - 1;
     }
 
     /// <summary>Enumerates live entry indices; the table must not change during the walk.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Spinel.Config;
 
 namespace Spinel.Storage;
 
@@ -43,8 +44,72 @@ public sealed class Keyspace
 
     public void RefreshClock() => NowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
+    /// <summary>
+    /// Where the maxmemory-policy is read from, to know whether keys track access time (LRU) or
+    /// access frequency (LFU); without a config (bare keyspaces in tests) keys track access time.
+    /// </summary>
+    public ServerConfig? Config { get; init; }
+
+    /// <summary>lfu-log-factor: how slowly the frequency counter grows.</summary>
+    public int LfuLogFactor { get; set; } = 10;
+
+    /// <summary>lfu-decay-time: minutes per point of counter decay (0: never decays).</summary>
+    public int LfuDecayTime { get; set; } = 1;
+
+    private string? _policySeen;
+    private bool _lfu;
+
+    /// <summary>True when the maxmemory-policy is an LFU one, so the per-key clock holds a frequency counter.</summary>
+    public bool LfuEnabled
+    {
+        get
+        {
+            var policy = Config?.MaxMemoryPolicy;
+            if (!ReferenceEquals(policy, _policySeen))
+            {
+                _policySeen = policy;
+                _lfu = policy is not null && policy.EndsWith("-lfu", StringComparison.Ordinal);
+            }
+            return _lfu;
+        }
+    }
+
     /// <summary>Seconds since start, in 30 bits: the access clock stored with every key.</summary>
     internal int AccessClock() => (int)(Stopwatch.GetElapsedTime(_startTicks).Ticks / TimeSpan.TicksPerSecond) & ((1 << 30) - 1);
+
+    // LFU layout of the per-key clock, as in Redis: 16 bits of minutes at the last decrement, 8 bits of counter.
+    private const int LfuInitialCounter = 5;
+
+    private int LfuMinutes() => (int)(NowMs / 60000) & 0xFFFF;
+
+    /// <summary>The clock a new key starts with: now (LRU) or a fresh counter (LFU).</summary>
+    internal int NewClock() => LfuEnabled ? (LfuMinutes() << 8) | LfuInitialCounter : AccessClock();
+
+    /// <summary>The clock after an access: now (LRU), or the decayed counter bumped logarithmically (LFU).</summary>
+    internal int TouchedClock(int clock)
+    {
+        if (!LfuEnabled) return AccessClock();
+        int counter = LfuDecayed(clock);
+        if (counter < 255)
+        {
+            // The more accesses a key already has, the less likely one more counts: p = 1 / (base * factor + 1).
+            int baseValue = Math.Max(counter - LfuInitialCounter, 0);
+            if (Random.NextDouble() < 1.0 / (baseValue * (double)LfuLogFactor + 1)) counter++;
+        }
+        return (LfuMinutes() << 8) | counter;
+    }
+
+    /// <summary>An LFU clock's counter after one point of decay per lfu-decay-time minutes since it was stored.</summary>
+    internal int LfuDecayed(int clock)
+    {
+        int stamp = (clock >> 8) & 0xFFFF;
+        int counter = clock & 0xFF;
+        if (LfuDecayTime <= 0) return counter;
+        int now = LfuMinutes();
+        int elapsed = now >= stamp ? now - stamp : 0xFFFF - stamp + now;
+        int periods = elapsed / LfuDecayTime;
+        return periods > counter ? 0 : counter - periods;
+    }
 
     internal long IdleSeconds(int clock)
     {
