@@ -1,12 +1,6 @@
 using Spinel.Config;
 using Spinel.Server;
 
-// Socket continuations run on the I/O thread that saw the data rather than hopping to the thread
-// pool: the connection loop only parses, runs a short locked batch and queues a send, so this is
-// the cheapest path. Must be set before the first socket is created.
-if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
-    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
-
 if (args is ["-v"] or ["--version"])
 {
     Console.WriteLine($"Spinel server v={typeof(SpinelServer).Assembly.GetName().Version} redis-compat=7.0.15");
@@ -24,6 +18,7 @@ catch (ConfigException ex)
     return 1;
 }
 
+ConfigureSocketThreads(config);
 var server = new SpinelServer(config);
 try
 {
@@ -50,3 +45,16 @@ Console.CancelKeyPress += (_, e) =>
 
 await server.Completion;
 return 0;
+
+// Socket continuations run on the epoll thread that saw the data instead of hopping to the thread
+// pool: the connection loop only parses, runs a short locked batch and sends, so this is the cheapest
+// path. io-threads (Redis's name, default 1) sets how many such threads serve all connections; one
+// thread never contends for the keyspace lock, which is fastest on small machines. Both settings are
+// read when the first socket is created, so they must be in place before the server starts.
+static void ConfigureSocketThreads(ServerConfig config)
+{
+    if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
+        Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+    if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT") is null)
+        Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT", config.Find("io-threads")!.Get());
+}

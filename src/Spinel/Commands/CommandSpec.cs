@@ -29,7 +29,9 @@ public sealed class CommandSpec
     public string Name { get; }
 
     /// <summary>"config|get" for subcommands, as Redis names them in errors and stats.</summary>
-    public string FullName => Parent is null ? Name : Parent.Name + "|" + Name;
+    public string FullName => _fullName ??= Parent is null ? Name : Parent.Name + "|" + Name;
+
+    private string? _fullName;
 
     public int Arity { get; }
     public CommandFlags Flags { get; private set; }
@@ -188,9 +190,11 @@ public sealed class CommandSpec
 public sealed class CommandStats
 {
     public long Calls;
-    public long Microseconds;
+    public long Ticks;  // Stopwatch ticks spent in the handler
     public long RejectedCalls;
     public long FailedCalls;
 
-    public void Reset() => Calls = Microseconds = RejectedCalls = FailedCalls = 0;
+    public long Microseconds => Ticks * 1_000_000 / System.Diagnostics.Stopwatch.Frequency;
+
+    public void Reset() => Calls = Ticks = RejectedCalls = FailedCalls = 0;
 }

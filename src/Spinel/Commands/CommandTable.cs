@@ -8,7 +8,6 @@ namespace Spinel.Commands;
 public sealed class CommandTable
 {
     private readonly Dictionary<string, CommandSpec> _byName = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, CommandSpec>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
     public CommandTable()
     {
@@ -21,7 +20,7 @@ public sealed class CommandTable
         Register(Families.ClientCommands.Commands);
         Register(Families.CommandCommand.Commands);
         Register(Families.ConfigCommands.Commands);
-        _lookup = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
+        _slots = BuildSlots(_byName.Values);
     }
 
     public int Count => _byName.Count;
@@ -33,17 +32,55 @@ public sealed class CommandTable
         foreach (var spec in specs) _byName.Add(spec.Name, spec);
     }
 
-    /// <summary>Finds a command by its name in any letter case, without allocating.</summary>
+    /// <summary>Finds a command by its name in any letter case: one hash over the bytes, no allocation.</summary>
     public CommandSpec? Find(ReadOnlySpan<byte> name)
     {
         if (name.Length > 64) return null;
-        Span<char> lower = stackalloc char[name.Length];
+        var slots = _slots;
+        int mask = slots.Length - 1;
+        for (int i = (int)HashLower(name) & mask; ; i = (i + 1) & mask)
+        {
+            var slot = slots[i];
+            if (slot.Spec is null) return null;
+            if (EqualsLower(slot.Name, name)) return slot.Spec;
+        }
+    }
+
+    // Open addressing over lower-case name bytes, kept at most a quarter full.
+    private readonly (byte[] Name, CommandSpec? Spec)[] _slots;
+
+    private static (byte[] Name, CommandSpec? Spec)[] BuildSlots(IReadOnlyCollection<CommandSpec> specs)
+    {
+        int size = 64;
+        while (size < specs.Count * 4) size *= 2;
+        var slots = new (byte[] Name, CommandSpec? Spec)[size];
+        foreach (var spec in specs)
+        {
+            var name = System.Text.Encoding.ASCII.GetBytes(spec.Name);
+            int i = (int)HashLower(name) & (size - 1);
+            while (slots[i].Spec is not null) i = (i + 1) & (size - 1);
+            slots[i] = (name, spec);
+        }
+        return slots;
+    }
+
+    private static byte Lower(byte b) => (uint)(b - 'A') <= 'Z' - 'A' ? (byte)(b | 0x20) : b;
+
+    private static uint HashLower(ReadOnlySpan<byte> name)
+    {
+        uint hash = 2166136261;
+        foreach (byte b in name) hash = (hash ^ Lower(b)) * 16777619;
+        return hash;
+    }
+
+    private static bool EqualsLower(byte[] lowerName, ReadOnlySpan<byte> name)
+    {
+        if (lowerName.Length != name.Length) return false;
         for (int i = 0; i < name.Length; i++)
         {
-            byte b = name[i];
-            lower[i] = (char)(b is >= (byte)'A' and <= (byte)'Z' ? b | 0x20 : b);
+            if (lowerName[i] != Lower(name[i])) return false;
         }
-        return _lookup.TryGetValue(lower, out var spec) ? spec : null;
+        return true;
     }
 
     public CommandSpec? Find(string name) => _byName.GetValueOrDefault(name.ToLowerInvariant());

@@ -20,9 +20,11 @@ public sealed class Dispatcher
         var keyspace = _server.Keyspace;
         lock (keyspace.Lock)
         {
+            // One clock read per command: each command's end is the next one's start.
+            long timestamp = Stopwatch.GetTimestamp();
             for (int i = 0; i < count; i++)
             {
-                Execute(ctx, batch[i]);
+                Execute(ctx, batch[i], ref timestamp);
                 if (ctx.Client.CloseAfterReply) break;
             }
         }
@@ -30,6 +32,13 @@ public sealed class Dispatcher
 
     /// <summary>Runs one command; the caller holds the keyspace lock.</summary>
     public void Execute(CommandContext ctx, ArgumentList args)
+    {
+        long timestamp = Stopwatch.GetTimestamp();
+        Execute(ctx, args, ref timestamp);
+    }
+
+    /// <summary>Runs one command that starts at <paramref name="timestamp"/>; leaves it at the command's end.</summary>
+    private void Execute(CommandContext ctx, ArgumentList args, ref long timestamp)
     {
         ctx.Args = args;
         var reply = ctx.Reply;
@@ -71,13 +80,14 @@ public sealed class Dispatcher
         }
 
         ctx.Command = spec;
-        _server.Keyspace.RefreshClock();
+        _server.Keyspace.RefreshClock(timestamp);
         long errorsBefore = reply.ErrorCount;
-        long start = Stopwatch.GetTimestamp();
         spec.Handler!(ctx);
+        long end = Stopwatch.GetTimestamp();
         var stats = spec.Stats;
         stats.Calls++;
-        stats.Microseconds += (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        stats.Ticks += end - timestamp;
+        timestamp = end;
         if (reply.ErrorCount != errorsBefore)
         {
             stats.FailedCalls++;

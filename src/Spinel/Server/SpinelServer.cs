@@ -153,6 +153,7 @@ public sealed class SpinelServer : IAsyncDisposable
             }
             try
             {
+                lock (Keyspace.Lock) Keyspace.ResyncClock();
                 if (Config.ActiveExpireEnabled) await Expiry.RunCycleAsync(token).ConfigureAwait(false);
                 CloseIdleClients();
             }

@@ -36,13 +36,35 @@ public sealed class Keyspace
     /// </summary>
     public long NowMs { get; private set; } = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
+    // The wall clock is derived from the monotonic timestamp (one cheap read per command) and
+    // re-anchored to the real wall clock by ResyncClock on every cron tick.
+    private long _anchorUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    private long _anchorTicks = Stopwatch.GetTimestamp();
+    private int _accessClock;
+
     /// <summary>Changes since the last save; INFO's rdb_changes_since_last_save.</summary>
     public long Dirty { get; set; }
 
     /// <summary>Called when a key is removed because its deadline passed.</summary>
     public event Action<Database, byte[]>? KeyExpired;
 
-    public void RefreshClock() => NowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    public void RefreshClock() => RefreshClock(Stopwatch.GetTimestamp());
+
+    /// <summary>Sets the command clock from a <see cref="Stopwatch"/> timestamp the caller already read.</summary>
+    public void RefreshClock(long timestamp)
+    {
+        long ms = _anchorUnixMs + (timestamp - _anchorTicks) * 1000 / Stopwatch.Frequency;
+        if (ms > NowMs) NowMs = ms;
+        _accessClock = (int)((timestamp - _startTicks) / Stopwatch.Frequency) & ((1 << 30) - 1);
+    }
+
+    /// <summary>Re-anchors the derived wall clock (the system clock may have been adjusted).</summary>
+    public void ResyncClock()
+    {
+        _anchorTicks = Stopwatch.GetTimestamp();
+        _anchorUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        NowMs = _anchorUnixMs;
+    }
 
     /// <summary>
     /// Where the maxmemory-policy is read from, to know whether keys track access time (LRU) or
@@ -75,7 +97,7 @@ public sealed class Keyspace
     }
 
     /// <summary>Seconds since start, in 30 bits: the access clock stored with every key.</summary>
-    internal int AccessClock() => (int)(Stopwatch.GetElapsedTime(_startTicks).Ticks / TimeSpan.TicksPerSecond) & ((1 << 30) - 1);
+    internal int AccessClock() => _accessClock;
 
     // LFU layout of the per-key clock, as in Redis: 16 bits of minutes at the last decrement, 8 bits of counter.
     private const int LfuInitialCounter = 5;
