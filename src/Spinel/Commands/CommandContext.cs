@@ -73,4 +73,9 @@ public sealed class CommandContext
     }
 
     public void KeyChanged(ReadOnlySpan<byte> key, string eventName) => KeyChanged(key, Client.Db, eventName);
+
+    /// <summary>A second event of a command that already counted its change (SET's "expire", RENAME's "rename_to").</summary>
+    public void Notify(ReadOnlySpan<byte> key, int dbId, string eventName) => Server.NotifyKeyChanged(key, dbId, eventName);
+
+    public void Notify(ReadOnlySpan<byte> key, string eventName) => Notify(key, Client.Db, eventName);
 }

@@ -244,7 +244,7 @@ internal static class InfoBuilder
         Field(sb, "sync_partial_ok", 0);
         Field(sb, "sync_partial_err", 0);
         Field(sb, "expired_keys", ks.ExpiredKeys);
-        Field(sb, "expired_stale_perc", Fixed(ks.ExpiredStalePercent, 2));
+        Field(sb, "expired_stale_perc", Fixed(ks.ExpiredStalePercent / 100.0, 2));
         Field(sb, "expired_time_cap_reached_count", ks.ExpiredTimeCapReachedCount);
         Field(sb, "expire_cycle_cpu_milliseconds", ks.ExpireCycleCpuMicros / 1000);
         Field(sb, "evicted_keys", 0);

@@ -30,6 +30,8 @@ public sealed class SpinelServer : IAsyncDisposable
         RunId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
         StartTimeMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         Expiry = new ActiveExpiry(this);
+        ApplyLfuSettings();
+        Config.Changed += _ => ApplyLfuSettings();
     }
 
     public ServerConfig Config { get; }
@@ -42,6 +44,12 @@ public sealed class SpinelServer : IAsyncDisposable
     public long StartTimeMs { get; }
     internal ClientRegistry Clients { get; } = new();
     internal ActiveExpiry Expiry { get; }
+
+    private void ApplyLfuSettings()
+    {
+        Keyspace.LfuLogFactor = int.Parse(Config.Find("lfu-log-factor")!.Get(), System.Globalization.CultureInfo.InvariantCulture);
+        Keyspace.LfuDecayTime = int.Parse(Config.Find("lfu-decay-time")!.Get(), System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     /// <summary>The addresses actually listened on (port 0 in the config picks a free port).</summary>
     public IReadOnlyList<IPEndPoint> EndPoints { get; private set; } = [];

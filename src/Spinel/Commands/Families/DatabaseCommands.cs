@@ -96,7 +96,7 @@ public static class DatabaseCommands
         to.AddEntry(key, value, expireMs, clock);
         from.Delete(key);
         ctx.KeyChanged(key, from.Id, "move_from");
-        ctx.KeyChanged(key, to.Id, "move_to");
+        ctx.Notify(key, to.Id, "move_to");
         ctx.Reply.WriteInteger(1);
     }
 }

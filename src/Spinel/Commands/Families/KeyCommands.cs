@@ -219,7 +219,7 @@ public static class KeyCommands
         db.Delete(source);
         db.AddEntry(target, value, expireMs, clock);
         ctx.KeyChanged(source, "rename_from");
-        ctx.KeyChanged(target, "rename_to");
+        ctx.Notify(target, "rename_to");
         if (onlyIfAbsent) ctx.Reply.WriteInteger(1);
         else ctx.Reply.WriteOk();
     }
@@ -289,17 +289,8 @@ public static class KeyCommands
     {
         var value = ctx.Db.GetNoTouch(ctx.Arg(2));
         if (value is null) ctx.Reply.WriteNull();
-        else ctx.Reply.WriteBulk(EncodingOf(value));
+        else ctx.Reply.WriteBulk(StringEncoding.Of(value));
     }
-
-    /// <summary>How Redis would store the value: small canonical integers as "int", short strings "embstr", else "raw".</summary>
-    internal static string EncodingOf(object value) => value switch
-    {
-        byte[] bytes when bytes.Length <= 20 && RedisNumbers.TryParseInt64(bytes, out _) => "int",
-        byte[] bytes => bytes.Length <= 44 ? "embstr" : "raw",
-        DataObject d => d.Encoding,
-        _ => "unknown",
-    };
 
     private static void ObjectRefCount(CommandContext ctx)
     {

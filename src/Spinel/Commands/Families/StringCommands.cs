@@ -176,7 +176,7 @@ public static class StringCommands
         if (deadline >= 0)
         {
             db.SetExpire(key, deadline);
-            ctx.KeyChanged(key, "expire");
+            ctx.Notify(key, "expire");
         }
         if ((flags & SetFlags.Get) != 0) return;
         if (integerReply) ctx.Reply.WriteInteger(1);
@@ -286,7 +286,7 @@ public static class StringCommands
         else if (deadline >= 0)
         {
             db.SetExpire(key, deadline);
-            ctx.KeyChanged(key, "expire");
+            ctx.Notify(key, "expire");
         }
         else if ((flags & SetFlags.Persist) != 0 && db.Persist(key))
         {

@@ -1,0 +1,52 @@
+using Spinel.Tests.Infrastructure;
+
+namespace Spinel.Tests.Differential;
+
+/// <summary>rdb_changes_since_last_save (Redis's dirty counter, which will drive automatic saves) moves as in Redis.</summary>
+[Collection(DifferentialCollection.Name)]
+public sealed class DirtyCounterDifferentialTests(DifferentialFixture fixture)
+{
+    public static TheoryData<string> Scripts() =>
+    [
+        "SET d:k v",
+        "SET d:k v EX 100",
+        "SET d:k 5\nINCR d:k\nINCRBY d:k 10\nAPPEND d:k x",
+        "SET d:k v\nRENAME d:k d:k2",
+        "SET d:k v\nMOVE d:k 1\nSELECT 1\nDEL d:k\nSELECT 0",
+        "MSET d:a 1 d:b 2 d:c 3",
+        "SET d:a 1\nSET d:b 2\nDEL d:a d:b d:missing",
+        "SET d:k v\nEXPIRE d:k 100\nPERSIST d:k\nPEXPIRE d:k 100000",
+        "SET d:k v\nCOPY d:k d:k2\nGETDEL d:k2",
+        "SET d:k v NX\nSET d:k v XX GET\nGETSET d:k w",
+    ];
+
+    [SkippableTheory]
+    [MemberData(nameof(Scripts))]
+    public async Task Change_counter_grows_like_redis(string script)
+    {
+        fixture.Oracle.RequireAvailable();
+        await using var spinel = await fixture.Spinel.ConnectAsync();
+        await using var redis = await fixture.Oracle.ConnectAsync();
+        Assert.Equal(await DeltaAsync(redis, script), await DeltaAsync(spinel, script));
+    }
+
+    private static async Task<long> DeltaAsync(RawClient client, string script)
+    {
+        await client.CallAsync("FLUSHALL");
+        long before = await ChangesAsync(client);
+        foreach (var line in script.Split('\n')) await client.CallAsync(DifferentialScript.Split(line).Select(a => System.Text.Encoding.Latin1.GetString(a)).ToArray());
+        long after = await ChangesAsync(client);
+        await client.CallAsync("FLUSHALL");
+        return after - before;
+    }
+
+    private static async Task<long> ChangesAsync(RawClient client)
+    {
+        var info = await client.CallAsync("INFO", "persistence");
+        foreach (var line in info.Split("\r\n"))
+        {
+            if (line.StartsWith("rdb_changes_since_last_save:", StringComparison.Ordinal)) return long.Parse(line[(line.IndexOf(':') + 1)..]);
+        }
+        throw new InvalidDataException("no rdb_changes_since_last_save in INFO");
+    }
+}
