@@ -69,8 +69,18 @@ public sealed class KeySpec
         if (p != w.Length) throw new ArgumentException("bad key spec " + text);
         return new KeySpec
         {
-            Flags = flags, Notes = notes, Begin = begin, Index = index, Keyword = keyword, StartFrom = startFrom,
-            Find = find, LastKey = lastKey, KeyStep = step, Limit = limit, KeyNumIndex = keyNumIndex, FirstKey = firstKey,
+            Flags = flags,
+            Notes = notes,
+            Begin = begin,
+            Index = index,
+            Keyword = keyword,
+            StartFrom = startFrom,
+            Find = find,
+            LastKey = lastKey,
+            KeyStep = step,
+            Limit = limit,
+            KeyNumIndex = keyNumIndex,
+            FirstKey = firstKey,
         };
     }
 

@@ -29,20 +29,20 @@ public sealed class RespTree
         switch (type)
         {
             case '$' or '=' or '!':
-            {
-                int length = int.Parse(line);
-                node = new RespTree { Type = type, Text = length < 0 ? "" : Encoding.Latin1.GetString(data, pos, length) };
-                if (length >= 0) pos += length + 2;
-                break;
-            }
+                {
+                    int length = int.Parse(line);
+                    node = new RespTree { Type = type, Text = length < 0 ? "" : Encoding.Latin1.GetString(data, pos, length) };
+                    if (length >= 0) pos += length + 2;
+                    break;
+                }
             case '*' or '~' or '>' or '%' or '|':
-            {
-                node = new RespTree { Type = type };
-                int count = int.Parse(line);
-                if (type is '%' or '|') count *= 2;
-                for (int i = 0; i < count; i++) node.Items.Add(Parse(data, ref pos));
-                break;
-            }
+                {
+                    node = new RespTree { Type = type };
+                    int count = int.Parse(line);
+                    if (type is '%' or '|') count *= 2;
+                    for (int i = 0; i < count; i++) node.Items.Add(Parse(data, ref pos));
+                    break;
+                }
             default:
                 node = new RespTree { Type = type, Text = line };
                 break;

@@ -43,24 +43,24 @@ public sealed class RespReader(Stream stream)
             case '+' or '-' or ':' or ',' or '#' or '_' or '(':
                 return;
             case '$' or '=' or '!':
-            {
-                long length = long.Parse(rest);
-                if (length >= 0) await CopyAsync(output, length + 2, token);
-                return;
-            }
+                {
+                    long length = long.Parse(rest);
+                    if (length >= 0) await CopyAsync(output, length + 2, token);
+                    return;
+                }
             case '*' or '~' or '>':
-            {
-                long count = long.Parse(rest);
-                for (long i = 0; i < count; i++) await ReadValueAsync(output, token);
-                return;
-            }
+                {
+                    long count = long.Parse(rest);
+                    for (long i = 0; i < count; i++) await ReadValueAsync(output, token);
+                    return;
+                }
             case '%' or '|':
-            {
-                long count = long.Parse(rest);
-                for (long i = 0; i < count * 2; i++) await ReadValueAsync(output, token);
-                if (type == '|') await ReadValueAsync(output, token);
-                return;
-            }
+                {
+                    long count = long.Parse(rest);
+                    for (long i = 0; i < count * 2; i++) await ReadValueAsync(output, token);
+                    if (type == '|') await ReadValueAsync(output, token);
+                    return;
+                }
             default:
                 throw new InvalidDataException("unexpected reply type: " + line);
         }
