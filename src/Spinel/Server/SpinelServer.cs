@@ -164,6 +164,7 @@ public sealed class SpinelServer : IAsyncDisposable
                 lock (Keyspace.Lock) Keyspace.ResyncClock();
                 if (Config.ActiveExpireEnabled) await Expiry.RunCycleAsync(token).ConfigureAwait(false);
                 CloseIdleClients();
+                ReturnFreedMemory();
             }
             catch (OperationCanceledException)
             {
@@ -174,6 +175,24 @@ public sealed class SpinelServer : IAsyncDisposable
                 Log.Warning("Background cycle failed: " + ex);
             }
         }
+    }
+
+    private long _removedAtLastCollect;
+    private long _removedAtLastTick;
+
+    /// <summary>
+    /// After many keys went away (a wave of expiries, a FLUSHALL) and the wave has calmed, asks for a
+    /// background collection: an idle server allocates nothing, so without it the GC would never run and
+    /// the freed memory would not go back to the operating system. Non-blocking: clients keep running.
+    /// </summary>
+    private void ReturnFreedMemory()
+    {
+        long removed = Keyspace.RemovedKeys;
+        bool calm = removed - _removedAtLastTick < 10_000;
+        _removedAtLastTick = removed;
+        if (!calm || removed - _removedAtLastCollect < 100_000) return;
+        _removedAtLastCollect = removed;
+        GC.Collect(2, GCCollectionMode.Forced, blocking: false, compacting: false);
     }
 
     private void CloseIdleClients()

@@ -114,6 +114,7 @@ public sealed class Database
     {
         if ((Main.MetaAt(index) & HasExpireBit) != 0) Expires.Remove(key, hash);
         Main.RemoveAt(index);
+        _keyspace.RemovedKeys++;
     }
 
     /// <summary>The key's deadline in Unix milliseconds, or -1 when it has none (or does not exist).</summary>
@@ -249,6 +250,7 @@ public sealed class Database
 
     public void Clear()
     {
+        _keyspace.RemovedKeys += Main.Count;
         Main.Clear();
         Expires.Clear();
         ExpireCursor = 0;

@@ -42,6 +42,9 @@ public sealed class Keyspace
     private long _anchorTicks = Stopwatch.GetTimestamp();
     private int _accessClock;
 
+    /// <summary>Keys removed so far (deleted, expired, flushed), so the server can tell when much memory was freed.</summary>
+    public long RemovedKeys { get; set; }
+
     /// <summary>Changes since the last save; INFO's rdb_changes_since_last_save.</summary>
     public long Dirty { get; set; }
 
