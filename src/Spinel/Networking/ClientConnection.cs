@@ -51,8 +51,10 @@ internal sealed class ClientConnection
                 int n = await _socket.ReceiveAsync(_in.AsMemory(_end), SocketFlags.None).ConfigureAwait(false);
                 if (n == 0) break;
                 _end += n;
-                Session.LastInteractionMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 bool keepOpen = ProcessInput();
+                // The command clock was just refreshed by the batch (or the cron, within 1/hz s): precise
+                // enough for the idle timeout, which counts seconds.
+                Session.LastInteractionMs = _server.Keyspace.NowMs;
                 if (_writer.Length > 0) await FlushAsync().ConfigureAwait(false);
                 if (!keepOpen) break;
             }
