@@ -259,7 +259,9 @@ public sealed class Database
     private void Touch(int index)
     {
         ref int meta = ref Main.MetaAt(index);
-        meta = (meta & HasExpireBit) | _keyspace.TouchedClock(meta & ClockMask);
+        int touched = (meta & HasExpireBit) | _keyspace.TouchedClock(meta & ClockMask);
+        // The clock ticks in seconds: skip the store (and the dirtied cache line) when nothing changed.
+        if (touched != meta) meta = touched;
     }
 
     private int FindLive(ReadOnlySpan<byte> key) => FindLive(key, KeyTable<object>.HashOf(key));
