@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Spinel vs redis-server (vs Garnet when installed), side by side on loopback, in interleaved rounds.
 # Usage: bench/run.sh [rounds]      env: REQUESTS (default 300000), GARNET (path to garnet-server)
-# Prints requests/second per server (median of the rounds) and the ratio Spinel/Redis,
+# After a warm-up pass, prints requests/second per server (median of the rounds, server order rotated
+# each round) and the ratio Spinel/Redis,
 # then resident bytes per key after loading 1M keys with 10-byte values by pipelined SET.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,10 +41,18 @@ workloads=(
   "MSET -P 1|-t mset -P 1"
 )
 results=$(mktemp)
+# Warm-up, not recorded: .NET servers reach steady state only after tiered JIT and PGO have run.
+for w in "${workloads[@]}"; do
+  args=${w#*|}
+  # shellcheck disable=SC2086
+  for n in "${names[@]}"; do redis-benchmark -p "${PORT[$n]}" -c 50 -r 100000 -n 100000 $args -q >/dev/null 2>&1 || true; done
+done
 for round in $(seq "$ROUNDS"); do
+  # Rotate which server goes first, so no server always runs right after the same neighbour.
+  order=("${names[@]:$(( (round - 1) % ${#names[@]} ))}" "${names[@]:0:$(( (round - 1) % ${#names[@]} ))}")
   for w in "${workloads[@]}"; do
     label=${w%%|*}; args=${w#*|}
-    for n in "${names[@]}"; do
+    for n in "${order[@]}"; do
       # shellcheck disable=SC2086
       rps=$( (redis-benchmark -p "${PORT[$n]}" -c 50 -r 100000 -n "$REQUESTS" $args --csv 2>/dev/null || true) | awk -F'","' 'NR==2 {print $2}')
       echo "$label|$n|${rps:-0}" >> "$results"

@@ -56,6 +56,9 @@ public sealed class Database
         return Main.ValueAt(i);
     }
 
+    /// <summary>Starts loading the memory a lookup of this hash will touch (see <see cref="KeyTable{TValue}.Prefetch"/>).</summary>
+    internal void Prefetch(int hash, int stage) => Main.Prefetch(hash, stage);
+
     /// <summary>Looks a key up without touching its access clock or the stats (TYPE, OBJECT, EXISTS-like checks).</summary>
     public object? Peek(ReadOnlySpan<byte> key)
     {
