@@ -80,14 +80,20 @@ rm -f "$results"
 
 # Memory: 1M keys with 10-byte values, loaded by pipelined SET (redis-cli --pipe).
 rss() { awk '/VmRSS/ {print $2 * 1024}' "/proc/$1/status"; }
-load=$(mktemp)
-python3 - "$load" <<'PY'
+# write_load FILE PREFIX [SET options...]: 1M pipelined "SET PREFIX<n> value12345 [options]" commands.
+write_load() {
+  python3 - "$@" <<'PY'
 import sys
-with open(sys.argv[1], "wb") as f:
+path, prefix, options = sys.argv[1], sys.argv[2].encode(), [o.encode() for o in sys.argv[3:]]
+tail = b"".join(b"$%d\r\n%s\r\n" % (len(o), o) for o in options)
+with open(path, "wb") as f:
     for i in range(1_000_000):
-        k = b"key:%012d" % i
-        f.write(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$10\r\nvalue12345\r\n" % (len(k), k))
+        k = b"%s%012d" % (prefix, i)
+        f.write(b"*%d\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$10\r\nvalue12345\r\n%s" % (3 + len(options), len(k), k, tail))
 PY
+}
+load=$(mktemp)
+write_load "$load" key:
 echo
 printf '%-12s%16s%16s\n' "memory" "bytes/key" "keys"
 for n in spinel redis; do
@@ -102,13 +108,7 @@ for n in spinel redis; do
 done
 
 # Expiry: 1M keys with a 1 s TTL that nobody reads again must be reclaimed by the active cycle.
-python3 - "$load" <<'PY'
-import sys
-with open(sys.argv[1], "wb") as f:
-    for i in range(1_000_000):
-        k = b"ttl:%012d" % i
-        f.write(b"*5\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$10\r\nvalue12345\r\n$2\r\nPX\r\n$4\r\n1000\r\n" % (len(k), k))
-PY
+write_load "$load" ttl: PX 1000
 echo
 printf '%-12s%14s%16s%16s%16s\n' "expiry" "loaded MB" "keys after 1s" "seconds to 0" "MB after"
 for n in spinel redis; do
