@@ -64,7 +64,10 @@ public sealed class CommandSpec
     public int LastKey { get; private set; }
     public int KeyStep { get; private set; }
 
-    public CommandStats Stats { get; } = new();
+    private static int s_nextOrdinal;
+
+    /// <summary>A process-wide number for this declaration; each server's table keeps its counters by it.</summary>
+    public int Ordinal { get; } = Interlocked.Increment(ref s_nextOrdinal) - 1;
 
     public bool Is(CommandFlags flag) => (Flags & flag) != 0;
 
@@ -186,7 +189,7 @@ public sealed class CommandSpec
     }
 }
 
-/// <summary>Per-command counters for INFO commandstats.</summary>
+/// <summary>Per-command counters for INFO commandstats; one set per server (declarations are shared by all servers in a process).</summary>
 public sealed class CommandStats
 {
     public long Calls;

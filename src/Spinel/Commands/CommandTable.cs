@@ -21,9 +21,34 @@ public sealed class CommandTable
         Register(Families.CommandCommand.Commands);
         Register(Families.ConfigCommands.Commands);
         _slots = BuildSlots(_byName.Values);
+        int maxOrdinal = 0;
+        foreach (var spec in AllWithSubcommands()) maxOrdinal = Math.Max(maxOrdinal, spec.Ordinal);
+        _stats = new CommandStats[maxOrdinal + 1];
+        foreach (var spec in AllWithSubcommands()) _stats[spec.Ordinal] = new CommandStats();
     }
 
+    private readonly CommandStats[] _stats;
+
     public int Count => _byName.Count;
+
+    /// <summary>This server's counters for a command (declarations are shared, counters are not).</summary>
+    public CommandStats StatsOf(CommandSpec spec) => _stats[spec.Ordinal];
+
+    /// <summary>Every command and subcommand, containers included.</summary>
+    public IEnumerable<CommandSpec> AllWithSubcommands()
+    {
+        foreach (var spec in _byName.Values)
+        {
+            yield return spec;
+            if (spec.Subcommands is null) continue;
+            foreach (var sub in spec.Subcommands.Values) yield return sub;
+        }
+    }
+
+    public void ResetStats()
+    {
+        foreach (var stats in _stats) stats?.Reset();
+    }
 
     public IEnumerable<CommandSpec> All => _byName.Values;
 

@@ -86,19 +86,19 @@ public sealed class Dispatcher
         }
         if ((spec.Arity > 0 && spec.Arity != args.Count) || args.Count < -spec.Arity)
         {
-            spec.Stats.RejectedCalls++;
+            _server.Commands.StatsOf(spec).RejectedCalls++;
             Reject(ctx, Errors.WrongArity(spec.FullName));
             return;
         }
         if (spec.Is(CommandFlags.Protected) && !_server.Config.AllowsProtected(spec, ctx.Client))
         {
-            spec.Stats.RejectedCalls++;
+            _server.Commands.StatsOf(spec).RejectedCalls++;
             Reject(ctx, $"ERR {spec.Name.ToUpperInvariant()} command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.");
             return;
         }
         if (!ctx.Client.Authenticated && !spec.Is(CommandFlags.NoAuth))
         {
-            spec.Stats.RejectedCalls++;
+            _server.Commands.StatsOf(spec).RejectedCalls++;
             Reject(ctx, Errors.NoAuth);
             return;
         }
@@ -108,7 +108,7 @@ public sealed class Dispatcher
         long errorsBefore = reply.ErrorCount;
         spec.Handler!(ctx);
         long end = Stopwatch.GetTimestamp();
-        var stats = spec.Stats;
+        var stats = _server.Commands.StatsOf(spec);
         stats.Calls++;
         stats.Ticks += end - timestamp;
         timestamp = end;

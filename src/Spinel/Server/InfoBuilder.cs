@@ -304,15 +304,14 @@ internal static class InfoBuilder
     {
         sb.Append("# Commandstats\r\n");
         var specs = new List<Commands.CommandSpec>();
-        foreach (var spec in server.Commands.All)
+        foreach (var spec in server.Commands.AllWithSubcommands())
         {
             if (spec.Subcommands is null) specs.Add(spec);
-            else specs.AddRange(spec.Subcommands.Values);
         }
         specs.Sort((a, b) => string.CompareOrdinal(a.FullName, b.FullName));
         foreach (var spec in specs)
         {
-            var s = spec.Stats;
+            var s = server.Commands.StatsOf(spec);
             if (s.Calls == 0 && s.FailedCalls == 0 && s.RejectedCalls == 0) continue;
             double perCall = s.Calls == 0 ? 0 : (double)s.Microseconds / s.Calls;
             sb.Append("cmdstat_").Append(spec.FullName).Append(':')

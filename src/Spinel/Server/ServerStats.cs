@@ -35,11 +35,6 @@ public sealed class ServerStats
     {
         server.Stats.Reset();
         server.Keyspace.Stats.Reset();
-        foreach (var spec in server.Commands.All)
-        {
-            spec.Stats.Reset();
-            if (spec.Subcommands is null) continue;
-            foreach (var sub in spec.Subcommands.Values) sub.Stats.Reset();
-        }
+        server.Commands.ResetStats();
     }
 }
