@@ -143,11 +143,11 @@ public sealed partial class ServerConfig
         Flag("dynamic-hz", true);
 
         // Encodings
-        Integer("hash-max-listpack-entries", 512, 0, long.MaxValue, aliases: "hash-max-ziplist-entries");
-        Bytes("hash-max-listpack-value", 64, 0, long.MaxValue, aliases: "hash-max-ziplist-value");
+        AddLong("hash-max-listpack-entries", 0, long.MaxValue, () => HashMaxListpackEntries, v => HashMaxListpackEntries = v, aliases: "hash-max-ziplist-entries");
+        AddMemory("hash-max-listpack-value", 0, long.MaxValue, () => HashMaxListpackValue, v => HashMaxListpackValue = v, aliases: "hash-max-ziplist-value");
         Integer("list-max-listpack-size", -2, int.MinValue, int.MaxValue, aliases: "list-max-ziplist-size");
         Integer("list-compress-depth", 0, 0, int.MaxValue);
-        Integer("set-max-intset-entries", 512, 0, long.MaxValue);
+        AddLong("set-max-intset-entries", 0, long.MaxValue, () => SetMaxIntsetEntries, v => SetMaxIntsetEntries = v);
         Integer("zset-max-listpack-entries", 128, 0, long.MaxValue, aliases: "zset-max-ziplist-entries");
         Bytes("zset-max-listpack-value", 64, 0, long.MaxValue, aliases: "zset-max-ziplist-value");
         Bytes("hll-sparse-max-bytes", 3000, 0, long.MaxValue);

@@ -42,6 +42,11 @@ public sealed partial class ServerConfig
     public long ActiveExpireEffort { get; private set; } = 1;
     public string MaxMemoryPolicy { get; private set; } = "noeviction";
 
+    // Thresholds of the compact encodings (converting a small hash or set to a hash table is one-way).
+    public long HashMaxListpackEntries { get; private set; } = 512;
+    public long HashMaxListpackValue { get; private set; } = 64;
+    public long SetMaxIntsetEntries { get; private set; } = 512;
+
     /// <summary>DEBUG SET-ACTIVE-EXPIRE: whether the background expiry cycle runs.</summary>
     public bool ActiveExpireEnabled { get; set; } = true;
 
