@@ -18,6 +18,7 @@ public sealed class DirtyCounterDifferentialTests(DifferentialFixture fixture)
         "SET d:k v\nEXPIRE d:k 100\nPERSIST d:k\nPEXPIRE d:k 100000",
         "SET d:k v\nCOPY d:k d:k2\nGETDEL d:k2",
         "SET d:k v NX\nSET d:k v XX GET\nGETSET d:k w",
+        "HSET d:h a 1 b 2\nHDEL d:h a\nHINCRBY d:h n 5\nHINCRBYFLOAT d:h f 1.5\nHSETNX d:h a 1\nHDEL d:h a b n f",
     ];
 
     [SkippableTheory]
