@@ -20,6 +20,7 @@ public sealed class CommandTable
         Register(Families.ClientCommands.Commands);
         Register(Families.CommandCommand.Commands);
         Register(Families.ConfigCommands.Commands);
+        Register(Families.SetCommands.Commands);
         _slots = BuildSlots(_byName.Values);
         int maxOrdinal = 0;
         foreach (var spec in AllWithSubcommands()) maxOrdinal = Math.Max(maxOrdinal, spec.Ordinal);
