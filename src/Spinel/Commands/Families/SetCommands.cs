@@ -167,12 +167,14 @@ public static class SetCommands
             ctx.Db.Delete(key);
             ctx.KeyChanged(key, "spop");
             ctx.Notify(key, "del");
+            ctx.Keyspace.Dirty += set.Count - 1;
             return;
         }
         else
         {
             ctx.Reply.WriteSetHeader((int)count);
             for (long i = 0; i < count; i++) ctx.Reply.WriteBulk(set.PopRandom(random));
+            ctx.Keyspace.Dirty += count - 1;  // Redis counts each popped member
         }
         ctx.KeyChanged(key, "spop");
         DeleteIfEmpty(ctx, key, set);
@@ -209,8 +211,9 @@ public static class SetCommands
         if (count < 0)
         {
             // Negative: that many independent picks, repeats allowed.
-            ctx.Reply.WriteArrayHeader((int)Math.Min(-count, int.MaxValue));
-            for (long i = 0; i < -count; i++) ctx.Reply.WriteBulk(set.RandomMember(random, scratch));
+            int picks = (int)Math.Min(-count, int.MaxValue);
+            ctx.Reply.WriteArrayHeader(picks);
+            for (int i = 0; i < picks; i++) ctx.Reply.WriteBulk(set.RandomMember(random, scratch));
             return;
         }
         if (count >= set.Count)
@@ -219,10 +222,24 @@ public static class SetCommands
             foreach (var member in set) ctx.Reply.WriteBulk(member);
             return;
         }
-        // Distinct picks: pop from a scratch copy so every member comes at most once.
-        var copy = (SetValue)set.Clone();
         ctx.Reply.WriteArrayHeader((int)count);
-        for (long i = 0; i < count; i++) ctx.Reply.WriteBulk(copy.PopRandom(random));
+        if (count * 3 > set.Count)
+        {
+            // Many of the members: pop from a copy, so every member comes at most once.
+            var copy = (SetValue)set.Clone();
+            for (long i = 0; i < count; i++) ctx.Reply.WriteBulk(copy.PopRandom(random));
+            return;
+        }
+        // Few of them: random picks, skipping ones already given.
+        var picked = new KeyTable<byte>();
+        while (picked.Count < count)
+        {
+            var member = set.RandomMember(random, scratch);
+            int hash = KeyTable<byte>.HashOf(member);
+            if (picked.Find(member, hash) >= 0) continue;
+            picked.Insert(member.ToArray(), hash, 0);
+            ctx.Reply.WriteBulk(member);
+        }
     }
 
     private static void Smove(CommandContext ctx)
