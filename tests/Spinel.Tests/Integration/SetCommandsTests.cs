@@ -154,3 +154,32 @@ public sealed class SetDirtyCounterTests(DifferentialFixture fixture)
         throw new InvalidDataException("no rdb_changes_since_last_save in INFO");
     }
 }
+
+/// <summary>SSCAN's guarantee: members present for the whole scan come back even while the set grows and shrinks.</summary>
+public sealed class SetScanGuaranteeTests(SpinelFixture fixture) : IClassFixture<SpinelFixture>
+{
+    [Fact]
+    public async Task Sscan_returns_every_member_that_stayed_while_the_set_grows_and_shrinks()
+    {
+        await using var mux = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{fixture.Port}");
+        var db = mux.GetDatabase();
+        const string key = "se:guarantee";
+        await db.KeyDeleteAsync(key);
+        await db.SetAddAsync(key, Enumerable.Range(0, 2000).Select(i => (RedisValue)("k" + i)).ToArray());
+        var seen = new HashSet<string>();
+        string cursor = "0";
+        int page = 0;
+        do
+        {
+            var reply = (RedisResult[])(await db.ExecuteAsync("SSCAN", key, cursor, "COUNT", "20"))!;
+            cursor = (string)reply[0]!;
+            foreach (var m in (RedisValue[])reply[1]!) seen.Add((string)m!);
+            page++;
+            // Grow the table early on, then shrink it by removing the churn members.
+            if (page < 20) await db.SetAddAsync(key, Enumerable.Range(0, 500).Select(i => (RedisValue)$"new{page}:{i}").ToArray());
+            else if (page < 40) await db.SetRemoveAsync(key, Enumerable.Range(0, 500).Select(i => (RedisValue)$"new{page - 20}:{i}").ToArray());
+        }
+        while (cursor != "0");
+        for (int i = 0; i < 2000; i++) Assert.Contains("k" + i, seen);
+    }
+}
