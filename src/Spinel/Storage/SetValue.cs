@@ -17,12 +17,10 @@ public sealed class SetValue : DataObject
 
     public override string Encoding => _table is null ? "intset" : "hashtable";
 
-    public bool IsIntset => _table is null;
-
     public int Count => _table?.Count ?? _intCount;
 
     /// <summary>The members of an intset, ascending.</summary>
-    public ReadOnlySpan<long> Ints => _ints.AsSpan(0, _intCount);
+    private ReadOnlySpan<long> Ints => _ints.AsSpan(0, _intCount);
 
     /// <summary>The hash table of a "hashtable" set, null for an intset.</summary>
     public KeyTable<byte>? Table => _table;
