@@ -39,6 +39,9 @@ workloads=(
   "INCR -P 1|-t incr -P 1"
   "INCR -P 16|-t incr -P 16"
   "MSET -P 1|-t mset -P 1"
+  "HSET -P 16|-t hset -P 16"
+  "SADD -P 16|-t sadd -P 16"
+  "SPOP -P 16|-t spop -P 16"
 )
 results=$(mktemp)
 # Warm-up, not recorded: .NET servers reach steady state only after tiered JIT and PGO have run.
@@ -106,6 +109,40 @@ for n in spinel redis; do
   keys=$(redis-cli -p "${PORT[$n]}" dbsize)
   printf '%-12s%16.1f%16d\n' "$n" "$(awk -v a="$after" -v b="$before" -v k="$keys" 'BEGIN {print (a-b)/k}')" "$keys"
 done
+
+# Hash memory: bytes per field of one hash with 1M fields, and of 1,000 hashes with 100 fields each.
+python3 - "$load" <<'PY'
+import sys
+with open(sys.argv[1], "wb") as f:
+    for i in range(1_000_000):
+        fld = b"field:%010d" % i
+        f.write(b"*4\r\n$4\r\nHSET\r\n$7\r\nbighash\r\n$%d\r\n%s\r\n$10\r\nvalue12345\r\n" % (len(fld), fld))
+PY
+small=$(mktemp)
+python3 - "$small" <<'PY'
+import sys
+with open(sys.argv[1], "wb") as f:
+    for h in range(1000):
+        k = b"hash:%06d" % h
+        for i in range(100):
+            fld = b"field:%03d" % i
+            f.write(b"*4\r\n$4\r\nHSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n$10\r\nvalue12345\r\n" % (len(k), k, len(fld), fld))
+PY
+echo
+printf '%-12s%22s%26s\n' "hash memory" "bytes/field (1 x 1M)" "bytes/field (1000 x 100)"
+for n in spinel redis; do
+  per=()
+  for file in "$load" "$small"; do
+    redis-cli -p "${PORT[$n]}" flushall >/dev/null
+    sleep 1
+    before=$(rss "${PID[$n]}")
+    redis-cli -p "${PORT[$n]}" --pipe < "$file" >/dev/null
+    sleep 2
+    per+=("$(awk -v a="$(rss "${PID[$n]}")" -v b="$before" 'BEGIN {printf "%.1f", (a-b)/1000000}')")
+  done
+  printf '%-12s%22s%26s\n' "$n" "${per[0]}" "${per[1]}"
+done
+rm -f "$small"
 
 # Expiry: 1M keys with a 1 s TTL that nobody reads again must be reclaimed by the active cycle.
 write_load "$load" ttl: PX 1000
