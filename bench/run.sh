@@ -18,17 +18,24 @@ wait_port() { for _ in $(seq 100); do redis-cli -p "$1" ping >/dev/null 2>&1 && 
 
 declare -A PORT PID
 names=(spinel redis)
-PORT[spinel]=$(free_port); PORT[redis]=$(free_port)
-dotnet "$SPINEL_DLL" --port "${PORT[spinel]}" --bind 127.0.0.1 --loglevel warning >/dev/null & PID[spinel]=$!
-redis-server --port "${PORT[redis]}" --bind 127.0.0.1 --save '' --appendonly no --loglevel warning >/dev/null & PID[redis]=$!
 GARNET=${GARNET:-$(command -v garnet-server || ls ~/.dotnet/tools/garnet-server /opt/garnet/garnet-server 2>/dev/null | head -n1 || true)}
-if [ -n "$GARNET" ] && [ -x "$GARNET" ]; then
-  names+=(garnet)
-  PORT[garnet]=$(free_port)
-  "$GARNET" --port "${PORT[garnet]}" --bind 127.0.0.1 >/dev/null 2>&1 & PID[garnet]=$!
-fi
+if [ -n "$GARNET" ] && [ -x "$GARNET" ]; then names+=(garnet); fi
+for n in "${names[@]}"; do PORT[$n]=$(free_port); done
+
+# start_server NAME: (re)starts a fresh process on its port. Memory figures each start from a fresh
+# server, because an allocator keeps what a FLUSHALL freed and the next load would reuse it.
+start_server() {
+  local n=$1
+  if [ -n "${PID[$n]:-}" ]; then kill "${PID[$n]}" 2>/dev/null || true; wait "${PID[$n]}" 2>/dev/null || true; fi
+  case $n in
+    spinel) dotnet "$SPINEL_DLL" --port "${PORT[spinel]}" --bind 127.0.0.1 --loglevel warning >/dev/null & PID[spinel]=$! ;;
+    redis) redis-server --port "${PORT[redis]}" --bind 127.0.0.1 --save '' --appendonly no --loglevel warning >/dev/null & PID[redis]=$! ;;
+    garnet) "$GARNET" --port "${PORT[garnet]}" --bind 127.0.0.1 >/dev/null 2>&1 & PID[garnet]=$! ;;
+  esac
+  wait_port "${PORT[$n]}"
+}
 trap 'for n in "${names[@]}"; do kill "${PID[$n]}" 2>/dev/null || true; done' EXIT
-for n in "${names[@]}"; do wait_port "${PORT[$n]}"; done
+for n in "${names[@]}"; do start_server "$n"; done
 
 # name|redis-benchmark arguments
 workloads=(
@@ -100,7 +107,7 @@ write_load "$load" key:
 echo
 printf '%-12s%16s%16s\n' "memory" "bytes/key" "keys"
 for n in spinel redis; do
-  redis-cli -p "${PORT[$n]}" flushall >/dev/null
+  start_server "$n"
   sleep 1
   before=$(rss "${PID[$n]}")
   redis-cli -p "${PORT[$n]}" --pipe < "$load" >/dev/null
@@ -132,13 +139,14 @@ echo
 printf '%-12s%22s%26s\n' "hash memory" "bytes/field (1 x 1M)" "bytes/field (1000 x 100)"
 for n in spinel redis; do
   per=()
-  for file in "$load" "$small"; do
-    redis-cli -p "${PORT[$n]}" flushall >/dev/null
+  for spec in "$load:1000000" "$small:100000"; do
+    file=${spec%%:*}; fields=${spec##*:}
+    start_server "$n"
     sleep 1
     before=$(rss "${PID[$n]}")
     redis-cli -p "${PORT[$n]}" --pipe < "$file" >/dev/null
     sleep 2
-    per+=("$(awk -v a="$(rss "${PID[$n]}")" -v b="$before" 'BEGIN {printf "%.1f", (a-b)/1000000}')")
+    per+=("$(awk -v a="$(rss "${PID[$n]}")" -v b="$before" -v f="$fields" 'BEGIN {printf "%.1f", (a-b)/f}')")
   done
   printf '%-12s%22s%26s\n' "$n" "${per[0]}" "${per[1]}"
 done
@@ -149,7 +157,7 @@ write_load "$load" ttl: PX 1000
 echo
 printf '%-12s%14s%16s%16s%16s\n' "expiry" "loaded MB" "keys after 1s" "seconds to 0" "MB after"
 for n in spinel redis; do
-  redis-cli -p "${PORT[$n]}" flushall >/dev/null
+  start_server "$n"
   sleep 1
   base=$(rss "${PID[$n]}")
   redis-cli -p "${PORT[$n]}" --pipe < "$load" >/dev/null
