@@ -38,7 +38,9 @@ public sealed class Keyspace
 
     // The wall clock is derived from the monotonic timestamp (one cheap read per command) and
     // re-anchored to the real wall clock by ResyncClock on every cron tick.
-    private long _anchorUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    // Anchored in 100 ns units and truncated to milliseconds only at the end, so the derived clock
+    // never lags the real one (a client's PEXPIREAT followed by PTTL must not read more than was set).
+    private long _anchorUnixTicks = UnixTicksNow();
     private long _anchorTicks = Stopwatch.GetTimestamp();
     private int _accessClock;
 
@@ -56,17 +58,21 @@ public sealed class Keyspace
     /// <summary>Sets the command clock from a <see cref="Stopwatch"/> timestamp the caller already read.</summary>
     public void RefreshClock(long timestamp)
     {
-        long ms = _anchorUnixMs + (timestamp - _anchorTicks) * 1000 / Stopwatch.Frequency;
+        long ms = (_anchorUnixTicks + (long)((timestamp - _anchorTicks) * TicksPerStopwatchTick)) / TimeSpan.TicksPerMillisecond;
         if (ms > NowMs) NowMs = ms;
         _accessClock = (int)((timestamp - _startTicks) / Stopwatch.Frequency) & ((1 << 30) - 1);
     }
+
+    private static readonly double TicksPerStopwatchTick = (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency;
+
+    private static long UnixTicksNow() => DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks;
 
     /// <summary>Re-anchors the derived wall clock (the system clock may have been adjusted).</summary>
     public void ResyncClock()
     {
         _anchorTicks = Stopwatch.GetTimestamp();
-        _anchorUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        NowMs = _anchorUnixMs;
+        _anchorUnixTicks = UnixTicksNow();
+        NowMs = _anchorUnixTicks / TimeSpan.TicksPerMillisecond;
     }
 
     /// <summary>
