@@ -19,6 +19,11 @@ public sealed class DirtyCounterDifferentialTests(DifferentialFixture fixture)
         "SET d:k v\nCOPY d:k d:k2\nGETDEL d:k2",
         "SET d:k v NX\nSET d:k v XX GET\nGETSET d:k w",
         "HSET d:h a 1 b 2\nHDEL d:h a\nHINCRBY d:h n 5\nHINCRBYFLOAT d:h f 1.5\nHSETNX d:h a 1\nHDEL d:h a b n f",
+        "SADD d:s 1 2 3 3\nSADD d:s 3",
+        "SADD d:s a b c\nSREM d:s a z\nSREM d:s b c",
+        "SADD d:s 1 2 3 4 5\nSPOP d:s 2\nSPOP d:s\nSPOP d:s 10",
+        "SADD d:a 1 2\nSADD d:b 2\nSMOVE d:a d:b 2\nSMOVE d:a d:b 1\nSMOVE d:b d:b 1",
+        "SADD d:a 1 2\nSADD d:b 2 3\nSINTERSTORE d:d d:a d:b\nSUNIONSTORE d:d d:a d:b\nSDIFFSTORE d:d d:a d:a\nSDIFFSTORE d:d d:a d:a",
     ];
 
     [SkippableTheory]

@@ -111,50 +111,6 @@ public sealed class SetCommandsTests(SpinelFixture fixture) : IClassFixture<Spin
     }
 }
 
-/// <summary>Set commands move rdb_changes_since_last_save (the dirty counter) as Redis does.</summary>
-[Collection(DifferentialCollection.Name)]
-public sealed class SetDirtyCounterTests(DifferentialFixture fixture)
-{
-    public static TheoryData<string> Scripts() =>
-    [
-        "SADD d:s 1 2 3 3\nSADD d:s 3",
-        "SADD d:s a b c\nSREM d:s a z\nSREM d:s b c",
-        "SADD d:s 1 2 3 4 5\nSPOP d:s 2\nSPOP d:s\nSPOP d:s 10",
-        "SADD d:a 1 2\nSADD d:b 2\nSMOVE d:a d:b 2\nSMOVE d:a d:b 1\nSMOVE d:b d:b 1",
-        "SADD d:a 1 2\nSADD d:b 2 3\nSINTERSTORE d:d d:a d:b\nSUNIONSTORE d:d d:a d:b\nSDIFFSTORE d:d d:a d:a\nSDIFFSTORE d:d d:a d:a",
-    ];
-
-    [SkippableTheory]
-    [MemberData(nameof(Scripts))]
-    public async Task Change_counter_grows_like_redis(string script)
-    {
-        fixture.Oracle.RequireAvailable();
-        await using var spinel = await fixture.Spinel.ConnectAsync();
-        await using var redis = await fixture.Oracle.ConnectAsync();
-        Assert.Equal(await DeltaAsync(redis, script), await DeltaAsync(spinel, script));
-    }
-
-    private static async Task<long> DeltaAsync(RawClient client, string script)
-    {
-        await client.CallAsync("FLUSHALL");
-        long before = await ChangesAsync(client);
-        foreach (var line in script.Split('\n')) await client.CallAsync(line.Split(' '));
-        long after = await ChangesAsync(client);
-        await client.CallAsync("FLUSHALL");
-        return after - before;
-    }
-
-    private static async Task<long> ChangesAsync(RawClient client)
-    {
-        var info = await client.CallAsync("INFO", "persistence");
-        foreach (var line in info.Split("\r\n"))
-        {
-            if (line.StartsWith("rdb_changes_since_last_save:", StringComparison.Ordinal)) return long.Parse(line[(line.IndexOf(':') + 1)..]);
-        }
-        throw new InvalidDataException("no rdb_changes_since_last_save in INFO");
-    }
-}
-
 /// <summary>SSCAN's guarantee: members present for the whole scan come back even while the set grows and shrinks.</summary>
 public sealed class SetScanGuaranteeTests(SpinelFixture fixture) : IClassFixture<SpinelFixture>
 {

@@ -28,7 +28,6 @@ public static class HashCommands
 
     private const string HashNotInteger = "ERR hash value is not an integer";
     private const string HashNotFloat = "ERR hash value is not a float";
-    private const string IncrNaNOrInfinity = "ERR increment would produce NaN or Infinity";
     private const string ValueNaNOrInfinity = "ERR value is NaN or Infinity";
     private const string OutOfRange = "ERR value is out of range";
     private const string CountOutOfRange = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
@@ -203,14 +202,7 @@ public static class HashCommands
             ctx.Reply.WriteError(HashNotFloat);
             return;
         }
-        value += by;
-        if (!value.IsFinite)
-        {
-            ctx.Reply.WriteError(IncrNaNOrInfinity);
-            return;
-        }
-        Span<byte> text = stackalloc byte[LongDouble.MaxFormattedChars];
-        var result = text[..value.Format(text)].ToArray();
+        if (StringCommands.FloatSum(ctx, value, by) is not { } result) return;
         SetField(ctx, hash, ctx.Arg(2), result);
         StoreIfCreated(ctx, hash, created);
         ctx.KeyChanged(ctx.Arg(1), "hincrbyfloat");
@@ -385,42 +377,14 @@ public static class HashCommands
 
     private static void Hscan(CommandContext ctx)
     {
-        if (!KeyCommands.TryParseCursor(ctx.Arg(2), out ulong cursor))
-        {
-            ctx.Reply.WriteError("ERR invalid cursor");
-            return;
-        }
+        if (!ScanArguments.TryReadCursor(ctx, 2, out ulong cursor)) return;
         if (!TryGetHash(ctx, ctx.Db.Get(ctx.Arg(1)), out var hash)) return;
         if (hash is null)
         {
-            ctx.Reply.WriteArrayHeader(2);
-            ctx.Reply.WriteBulk("0"u8);
-            ctx.Reply.WriteArrayHeader(0);
+            ScanArguments.WriteEmpty(ctx);
             return;
         }
-        long count = 10;
-        int patternArg = -1;
-        for (int i = 3; i < ctx.ArgCount; i++)
-        {
-            bool hasValue = i + 1 < ctx.ArgCount;
-            if (hasValue && ctx.ArgIs(i, "COUNT"))
-            {
-                if (!ctx.TryGetLong(++i, out count)) return;
-                if (count < 1)
-                {
-                    ctx.Reply.WriteError(Errors.Syntax);
-                    return;
-                }
-            }
-            else if (hasValue && ctx.ArgIs(i, "MATCH")) patternArg = ++i;
-            else
-            {
-                ctx.Reply.WriteError(Errors.Syntax);
-                return;
-            }
-        }
-        // "*" matches everything, so skip matching for it.
-        if (patternArg > 0 && ctx.Arg(patternArg) is [(byte)'*']) patternArg = -1;
+        if (!ScanArguments.TryReadOptions(ctx, 3, allowType: false, out long count, out int patternArg, out _)) return;
         ReadOnlySpan<byte> pattern = patternArg > 0 ? ctx.Arg(patternArg) : default;
 
         if (hash.Table is not { } table)

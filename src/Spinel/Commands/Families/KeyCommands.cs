@@ -94,35 +94,8 @@ public static class KeyCommands
 
     private static void Scan(CommandContext ctx)
     {
-        if (!TryParseCursor(ctx.Arg(1), out ulong cursor))
-        {
-            ctx.Reply.WriteError("ERR invalid cursor");
-            return;
-        }
-        long count = 10;
-        int patternArg = -1, typeArg = -1;
-        for (int i = 2; i < ctx.ArgCount; i++)
-        {
-            bool hasValue = i + 1 < ctx.ArgCount;
-            if (hasValue && ctx.ArgIs(i, "COUNT"))
-            {
-                if (!ctx.TryGetLong(++i, out count)) return;
-                if (count < 1)
-                {
-                    ctx.Reply.WriteError(Errors.Syntax);
-                    return;
-                }
-            }
-            else if (hasValue && ctx.ArgIs(i, "MATCH")) patternArg = ++i;
-            else if (hasValue && ctx.ArgIs(i, "TYPE")) typeArg = ++i;
-            else
-            {
-                ctx.Reply.WriteError(Errors.Syntax);
-                return;
-            }
-        }
-        // "*" matches everything, so Redis skips matching for it (which also keeps an empty key).
-        if (patternArg > 0 && ctx.Arg(patternArg) is [(byte)'*']) patternArg = -1;
+        if (!ScanArguments.TryReadCursor(ctx, 1, out ulong cursor)) return;
+        if (!ScanArguments.TryReadOptions(ctx, 2, allowType: true, out long count, out int patternArg, out int typeArg)) return;
 
         var db = ctx.Db;
         var keys = ScratchKeys();
@@ -151,31 +124,6 @@ public static class KeyCommands
         ctx.Reply.WriteArrayHeader(kept);
         for (int i = 0; i < kept; i++) ctx.Reply.WriteBulk(keys[i]);
         keys.Clear();
-    }
-
-    /// <summary>Parses a cursor like C's strtoul in base 10, as Redis does: an optional sign ("-1" wraps), no leading space, nothing after the digits; "" is 0.</summary>
-    internal static bool TryParseCursor(ReadOnlySpan<byte> text, out ulong cursor)
-    {
-        cursor = 0;
-        int i = 0;
-        bool negative = false;
-        if (text.Length > 0 && (text[0] == (byte)'+' || text[0] == (byte)'-'))
-        {
-            negative = text[0] == (byte)'-';
-            i = 1;
-        }
-        int digitsStart = i;
-        for (; i < text.Length; i++)
-        {
-            uint d = (uint)(text[i] - '0');
-            if (d > 9) return false;
-            if (cursor > (ulong.MaxValue - d) / 10) return false;
-            cursor = cursor * 10 + d;
-        }
-        // strtoul parses nothing from a bare sign, leaving it unconsumed.
-        if (i == digitsStart && digitsStart > 0) return false;
-        if (negative) cursor = unchecked(0UL - cursor);
-        return true;
     }
 
     private static void RandomKey(CommandContext ctx)

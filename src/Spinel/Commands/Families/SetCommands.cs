@@ -468,42 +468,15 @@ public static class SetCommands
 
     private static void Sscan(CommandContext ctx)
     {
-        if (!KeyCommands.TryParseCursor(ctx.Arg(2), out ulong cursor))
-        {
-            ctx.Reply.WriteError("ERR invalid cursor");
-            return;
-        }
+        if (!ScanArguments.TryReadCursor(ctx, 2, out ulong cursor)) return;
         // A missing key is an empty scan before the options are even looked at, as in Redis.
         if (!TryGetSet(ctx, ctx.Db.Get(ctx.Arg(1)), out var set)) return;
         if (set is null)
         {
-            ctx.Reply.WriteArrayHeader(2);
-            ctx.Reply.WriteBulk("0"u8);
-            ctx.Reply.WriteArrayHeader(0);
+            ScanArguments.WriteEmpty(ctx);
             return;
         }
-        long count = 10;
-        int patternArg = -1;
-        for (int i = 3; i < ctx.ArgCount; i++)
-        {
-            bool hasValue = i + 1 < ctx.ArgCount;
-            if (hasValue && ctx.ArgIs(i, "COUNT"))
-            {
-                if (!ctx.TryGetLong(++i, out count)) return;
-                if (count < 1)
-                {
-                    ctx.Reply.WriteError(Errors.Syntax);
-                    return;
-                }
-            }
-            else if (hasValue && ctx.ArgIs(i, "MATCH")) patternArg = ++i;
-            else
-            {
-                ctx.Reply.WriteError(Errors.Syntax);
-                return;
-            }
-        }
-        if (patternArg > 0 && ctx.Arg(patternArg) is [(byte)'*']) patternArg = -1;
+        if (!ScanArguments.TryReadOptions(ctx, 3, allowType: false, out long count, out int patternArg, out _)) return;
 
         var members = t_members ??= [];
         members.Clear();

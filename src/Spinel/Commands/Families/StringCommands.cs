@@ -524,17 +524,23 @@ public static class StringCommands
             ctx.Reply.WriteError(Errors.NotFloat);
             return;
         }
+        if (FloatSum(ctx, value, by) is not { } result) return;
+        db.Set(key, result, keepTtl: true);
+        ctx.KeyChanged(key, "incrbyfloat");
+        ctx.Reply.WriteBulk(result);
+    }
+
+    /// <summary>value + by as the text INCRBYFLOAT and HINCRBYFLOAT store, or null (after Redis's error) when not finite.</summary>
+    internal static byte[]? FloatSum(CommandContext ctx, LongDouble value, LongDouble by)
+    {
         value += by;
         if (!value.IsFinite)
         {
             ctx.Reply.WriteError(IncrNaNOrInfinity);
-            return;
+            return null;
         }
         Span<byte> text = stackalloc byte[LongDouble.MaxFormattedChars];
-        var result = text[..value.Format(text)].ToArray();
-        db.Set(key, result, keepTtl: true);
-        ctx.KeyChanged(key, "incrbyfloat");
-        ctx.Reply.WriteBulk(result);
+        return text[..value.Format(text)].ToArray();
     }
 
     // ---- LCS ----
