@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Spinel vs redis-server (vs Garnet when installed), side by side on loopback, in interleaved rounds.
-# Usage: bench/run.sh [rounds]      env: REQUESTS (default 300000), GARNET (path to garnet-server)
+# Usage: bench/run.sh [rounds]      env: REQUESTS (default 300000), GARNET (path to garnet-server),
+#   ONLY (a regex: run just the workloads whose label matches), MEMORY=0 (skip the memory and expiry runs)
 # After a warm-up pass, prints requests/second per server (median of the rounds, server order rotated
 # each round) and the ratio Spinel/Redis,
 # then resident bytes per key after loading 1M keys with 10-byte values by pipelined SET.
@@ -50,6 +51,9 @@ workloads=(
   "SADD -P 16|-t sadd -P 16"
   "SPOP -P 16|-t spop -P 16"
 )
+if [ -n "${ONLY:-}" ]; then
+  kept=(); for w in "${workloads[@]}"; do [[ ${w%%|*} =~ $ONLY ]] && kept+=("$w"); done; workloads=("${kept[@]}")
+fi
 results=$(mktemp)
 # Warm-up, not recorded: .NET servers reach steady state only after tiered JIT and PGO have run.
 for w in "${workloads[@]}"; do
@@ -87,6 +91,7 @@ for w in "${workloads[@]}"; do
   echo
 done
 rm -f "$results"
+[ "${MEMORY:-1}" = 0 ] && exit 0
 
 # Memory: 1M keys with 10-byte values, loaded by pipelined SET (redis-cli --pipe).
 rss() { awk '/VmRSS/ {print $2 * 1024}' "/proc/$1/status"; }

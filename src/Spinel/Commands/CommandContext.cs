@@ -78,4 +78,22 @@ public sealed class CommandContext
     public void Notify(ReadOnlySpan<byte> key, int dbId, string eventName) => Server.NotifyKeyChanged(key, dbId, eventName);
 
     public void Notify(ReadOnlySpan<byte> key, string eventName) => Notify(key, Client.Db, eventName);
+
+    /// <summary>
+    /// Replies a count can make arbitrarily long (SRANDMEMBER, HRANDFIELD with a negative count) stop here:
+    /// Redis 7.0 would grow its output until it ran out of memory.
+    /// </summary>
+    public const int MaxReplyBytes = 512 * 1024 * 1024;
+
+    /// <summary>
+    /// True (after replacing what the command wrote since <paramref name="replyStart"/> with an error) once
+    /// the reply has outgrown <see cref="MaxReplyBytes"/>.
+    /// </summary>
+    public bool ReplyTooLarge(int replyStart)
+    {
+        if (Reply.Length - replyStart <= MaxReplyBytes) return false;
+        Reply.Truncate(replyStart);
+        Reply.WriteError(Errors.ReplyTooLarge);
+        return true;
+    }
 }

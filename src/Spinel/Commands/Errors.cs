@@ -11,6 +11,7 @@ public static class Errors
     public const string DbIndexOutOfRange = "ERR DB index is out of range";
     public const string Overflow = "ERR increment or decrement would overflow";
     public const string NoAuth = "NOAUTH Authentication required.";
+    public const string ReplyTooLarge = "ERR reply would exceed 512 MB; ask for fewer elements";
     public const string InvalidExpire = "ERR invalid expire time in '{0}' command";
 
     public static string WrongArity(string fullName) => $"ERR wrong number of arguments for '{fullName}' command";

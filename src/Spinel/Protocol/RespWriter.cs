@@ -191,7 +191,7 @@ public sealed class RespWriter : IDisposable
         else WriteRaw("*-1\r\n"u8);
     }
 
-    public void WriteArrayHeader(int count) => WritePrefixedNumber((byte)'*', count);
+    public void WriteArrayHeader(long count) => WritePrefixedNumber((byte)'*', count);
 
     /// <summary>A map of <paramref name="pairs"/> entries; a flat array of 2×pairs in RESP2.</summary>
     public void WriteMapHeader(int pairs)

@@ -6,15 +6,32 @@ using System.Security.Cryptography;
 
 namespace Spinel.Storage;
 
+/// <summary>A table whose stored arrays are exactly their keys: the keyspace, expiry deadlines, set members.</summary>
+public sealed class KeyTable<TValue> : KeyTable<TValue, WholeArrayKey>;
+
+/// <summary>Where a table's key lies inside the byte array it stores (a struct, so the JIT specializes each table).</summary>
+public interface IStoredKey
+{
+    static abstract ReadOnlySpan<byte> KeyOf(byte[] stored);
+}
+
+/// <summary>The stored array is the key.</summary>
+public readonly struct WholeArrayKey : IStoredKey
+{
+    public static ReadOnlySpan<byte> KeyOf(byte[] stored) => stored;
+}
+
 /// <summary>
 /// A chained hash table from byte-string keys to values, sized in powers of two.
 /// Power-of-two sizes let SCAN walk buckets with a reverse-binary cursor, which visits every key
 /// that stays in the table for the whole scan even when the table grows or shrinks in between.
 /// Entries live in one struct array (no per-entry object), keys are exact-length byte arrays,
 /// and lookups take a span, so reading a key allocates nothing.
-/// Not thread-safe: the keyspace lock guards it.
+/// <typeparamref name="TKey"/> says where the key lies in each stored array, so a hash can keep a field and
+/// its value in one array (<see cref="PackedPair"/>). Not thread-safe: the keyspace lock guards it.
 /// </summary>
-public sealed class KeyTable<TValue>
+public class KeyTable<TValue, TKey>
+    where TKey : struct, IStoredKey
 {
     private const int MinSize = 4;
 
@@ -57,7 +74,7 @@ public sealed class KeyTable<TValue>
         while (link != 0)
         {
             ref Entry e = ref entries[link - 1];
-            if (e.Hash == hash && key.SequenceEqual(e.Key)) return link - 1;
+            if (e.Hash == hash && key.SequenceEqual(TKey.KeyOf(e.Key!))) return link - 1;
             link = e.Next;
         }
         return -1;
@@ -92,6 +109,7 @@ public sealed class KeyTable<TValue>
         if (e.Value is byte[] value) Sse.Prefetch0(Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(value)));
     }
 
+    /// <summary>The stored array at <paramref name="index"/>: the key itself, or the array holding it.</summary>
     public byte[] KeyAt(int index) => _entries[index].Key!;
 
     public ref TValue ValueAt(int index) => ref _entries[index].Value;
@@ -99,6 +117,9 @@ public sealed class KeyTable<TValue>
     public ref int MetaAt(int index) => ref _entries[index].Meta;
 
     public int HashAt(int index) => _entries[index].Hash;
+
+    /// <summary>Replaces the stored array at <paramref name="index"/> with one holding the same key.</summary>
+    public void ReplaceStored(int index, byte[] stored) => _entries[index].Key = stored;
 
     /// <summary>Adds a key known to be absent; returns its entry index.</summary>
     public int Insert(byte[] key, int hash, TValue value, int meta = 0)
@@ -245,10 +266,10 @@ public sealed class KeyTable<TValue>
 
     public struct IndexEnumerator
     {
-        private readonly KeyTable<TValue> _table;
+        private readonly KeyTable<TValue, TKey> _table;
         private int _i;
 
-        internal IndexEnumerator(KeyTable<TValue> table)
+        internal IndexEnumerator(KeyTable<TValue, TKey> table)
         {
             _table = table;
             _i = -1;

@@ -75,7 +75,7 @@ public static class HashCommands
         }
     }
 
-    private static bool SetField(CommandContext ctx, HashValue hash, ReadOnlySpan<byte> field, byte[] value)
+    private static bool SetField(CommandContext ctx, HashValue hash, ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
     {
         var config = ctx.Server.Config;
         return hash.Set(field, value, config.HashMaxListpackEntries, config.HashMaxListpackValue);
@@ -100,7 +100,7 @@ public static class HashCommands
         long added = 0;
         for (int i = 2; i < ctx.ArgCount; i += 2)
         {
-            if (SetField(ctx, hash, ctx.Arg(i), ctx.Arg(i + 1).ToArray())) added++;
+            if (SetField(ctx, hash, ctx.Arg(i), ctx.Arg(i + 1))) added++;
         }
         StoreIfCreated(ctx, hash, created);
         ctx.KeyChanged(ctx.Arg(1), "hset");
@@ -119,7 +119,7 @@ public static class HashCommands
             return;
         }
         ConvertForArgs(ctx, hash, 2, 3);
-        SetField(ctx, hash, ctx.Arg(2), ctx.Arg(3).ToArray());
+        SetField(ctx, hash, ctx.Arg(2), ctx.Arg(3));
         StoreIfCreated(ctx, hash, created);
         ctx.KeyChanged(ctx.Arg(1), "hset");
         ctx.Reply.WriteInteger(1);
@@ -163,7 +163,7 @@ public static class HashCommands
         var hash = HashForWrite(ctx, out bool created);
         if (hash is null) return;
         long value = 0;
-        if (hash.Get(ctx.Arg(2)) is { } old && !RedisNumbers.TryParseInt64(old, out value))
+        if (hash.TryGet(ctx.Arg(2), out var old) && !RedisNumbers.TryParseInt64(old, out value))
         {
             ctx.Reply.WriteError(HashNotInteger);
             return;
@@ -175,7 +175,7 @@ public static class HashCommands
         }
         value += by;
         Span<byte> digits = stackalloc byte[24];
-        SetField(ctx, hash, ctx.Arg(2), digits[..RedisNumbers.FormatInt64(value, digits)].ToArray());
+        SetField(ctx, hash, ctx.Arg(2), digits[..RedisNumbers.FormatInt64(value, digits)]);
         StoreIfCreated(ctx, hash, created);
         ctx.KeyChanged(ctx.Arg(1), "hincrby");
         ctx.Reply.WriteInteger(value);
@@ -197,7 +197,7 @@ public static class HashCommands
         var hash = HashForWrite(ctx, out bool created);
         if (hash is null) return;
         LongDouble value = LongDouble.Zero;
-        if (hash.Get(ctx.Arg(2)) is { } old && !LongDouble.TryParse(old, out value))
+        if (hash.TryGet(ctx.Arg(2), out var old) && !LongDouble.TryParse(old, out value))
         {
             ctx.Reply.WriteError(HashNotFloat);
             return;
@@ -214,7 +214,7 @@ public static class HashCommands
     private static void Hget(CommandContext ctx)
     {
         if (!TryGetHash(ctx, ctx.Db.Get(ctx.Arg(1)), out var hash)) return;
-        if (hash?.Get(ctx.Arg(2)) is { } value) ctx.Reply.WriteBulk(value);
+        if (hash is not null && hash.TryGet(ctx.Arg(2), out var value)) ctx.Reply.WriteBulk(value);
         else ctx.Reply.WriteNull();
     }
 
@@ -224,7 +224,7 @@ public static class HashCommands
         ctx.Reply.WriteArrayHeader(ctx.ArgCount - 2);
         for (int i = 2; i < ctx.ArgCount; i++)
         {
-            if (hash?.Get(ctx.Arg(i)) is { } value) ctx.Reply.WriteBulk(value);
+            if (hash is not null && hash.TryGet(ctx.Arg(i), out var value)) ctx.Reply.WriteBulk(value);
             else ctx.Reply.WriteNull();
         }
     }
@@ -244,7 +244,7 @@ public static class HashCommands
     private static void Hstrlen(CommandContext ctx)
     {
         if (!TryGetHash(ctx, ctx.Db.Get(ctx.Arg(1)), out var hash)) return;
-        ctx.Reply.WriteInteger(hash?.Get(ctx.Arg(2))?.Length ?? 0);
+        ctx.Reply.WriteInteger(hash is not null && hash.TryGet(ctx.Arg(2), out var value) ? value.Length : 0);
     }
 
     private static void Hgetall(CommandContext ctx)
@@ -279,11 +279,12 @@ public static class HashCommands
 
     private static void Hrandfield(CommandContext ctx)
     {
+        var random = ctx.Keyspace.Random;
         if (ctx.ArgCount == 2)
         {
             if (!TryGetHash(ctx, ctx.Db.Get(ctx.Arg(1)), out var single)) return;
             if (single is null) ctx.Reply.WriteNull();
-            else ctx.Reply.WriteBulk(RandomPair(ctx, single).Field);
+            else ctx.Reply.WriteBulk(single.PairAt(single.RandomPosition(random)).Field);
             return;
         }
         if (!RedisNumbers.TryParseInt64(ctx.Arg(2), out long count))
@@ -317,10 +318,17 @@ public static class HashCommands
         }
         if (count < 0)
         {
-            // Negative: that many picks, repeats allowed.
+            // Negative: that many picks, repeats allowed. A listpack's positions are listed once, not walked per pick.
             long picks = -count;
+            int[]? positions = hash.IsListpack ? hash.Positions() : null;
+            int replyStart = ctx.Reply.Length;
             WriteResultHeader(ctx, picks, withValues);
-            for (long i = 0; i < picks; i++) WritePair(ctx, RandomPair(ctx, hash), withValues);
+            for (long i = 0; i < picks; i++)
+            {
+                int position = positions is null ? hash.RandomPosition(random) : positions[random.Next(positions.Length)];
+                WritePair(ctx, hash.PairAt(position), withValues);
+                if (ctx.ReplyTooLarge(replyStart)) return;
+            }
             return;
         }
         int size = hash.Count;
@@ -330,17 +338,14 @@ public static class HashCommands
             foreach (var pair in hash) WritePair(ctx, pair, withValues);
             return;
         }
-        // Distinct fields: a partial shuffle of all pairs picks count of them without repeats.
-        var all = new (byte[] Field, byte[] Value)[size];
-        int n = 0;
-        foreach (var pair in hash) all[n++] = pair;
-        var random = ctx.Keyspace.Random;
+        // Distinct fields: a partial shuffle of all positions picks count of them without repeats.
+        var all = hash.Positions();
         WriteResultHeader(ctx, count, withValues);
         for (int i = 0; i < (int)count; i++)
         {
             int j = i + random.Next(size - i);
             (all[i], all[j]) = (all[j], all[i]);
-            WritePair(ctx, all[i], withValues);
+            WritePair(ctx, hash.PairAt(all[i]), withValues);
         }
     }
 
@@ -348,26 +353,14 @@ public static class HashCommands
     {
         // RESP3 nests each field/value pair in its own array; RESP2 flattens them.
         bool nested = withValues && ctx.Reply.Protocol == 3;
-        ctx.Reply.WriteArrayHeader((int)(withValues && !nested ? count * 2 : count));
+        ctx.Reply.WriteArrayHeader(withValues && !nested ? count * 2 : count);
     }
 
-    private static void WritePair(CommandContext ctx, (byte[] Field, byte[] Value) pair, bool withValues)
+    private static void WritePair(CommandContext ctx, HashPair pair, bool withValues)
     {
         if (withValues && ctx.Reply.Protocol == 3) ctx.Reply.WriteArrayHeader(2);
         ctx.Reply.WriteBulk(pair.Field);
         if (withValues) ctx.Reply.WriteBulk(pair.Value);
-    }
-
-    private static (byte[] Field, byte[] Value) RandomPair(CommandContext ctx, HashValue hash)
-    {
-        var random = ctx.Keyspace.Random;
-        if (hash.Table is { } table)
-        {
-            int index = table.RandomIndex(random);
-            return (table.KeyAt(index), table.ValueAt(index));
-        }
-        int i = random.Next(hash.Count);
-        return (hash.FieldAt(i), hash.ValueAt(i));
     }
 
     // ---- HSCAN ----
@@ -391,18 +384,18 @@ public static class HashCommands
         {
             // A listpack is small: everything in one reply, cursor 0, as Redis does.
             int matched = 0;
-            for (int i = 0; i < hash.Count; i++)
+            foreach (var pair in hash)
             {
-                if (patternArg < 0 || GlobMatcher.IsMatch(pattern, hash.FieldAt(i))) matched++;
+                if (patternArg < 0 || GlobMatcher.IsMatch(pattern, pair.Field)) matched++;
             }
             ctx.Reply.WriteArrayHeader(2);
             ctx.Reply.WriteBulk("0"u8);
             ctx.Reply.WriteArrayHeader(matched * 2);
-            for (int i = 0; i < hash.Count; i++)
+            foreach (var (field, value) in hash)
             {
-                if (patternArg > 0 && !GlobMatcher.IsMatch(pattern, hash.FieldAt(i))) continue;
-                ctx.Reply.WriteBulk(hash.FieldAt(i));
-                ctx.Reply.WriteBulk(hash.ValueAt(i));
+                if (patternArg > 0 && !GlobMatcher.IsMatch(pattern, field)) continue;
+                ctx.Reply.WriteBulk(field);
+                ctx.Reply.WriteBulk(value);
             }
             return;
         }
@@ -419,7 +412,7 @@ public static class HashCommands
         int kept = 0;
         for (int i = 0; i < indices.Count; i++)
         {
-            if (patternArg > 0 && !GlobMatcher.IsMatch(pattern, table.KeyAt(indices[i]))) continue;
+            if (patternArg > 0 && !GlobMatcher.IsMatch(pattern, PackedPair.KeyOf(table.KeyAt(indices[i])))) continue;
             indices[kept++] = indices[i];
         }
         ctx.Reply.WriteArrayHeader(2);
@@ -428,8 +421,9 @@ public static class HashCommands
         ctx.Reply.WriteArrayHeader(kept * 2);
         for (int i = 0; i < kept; i++)
         {
-            ctx.Reply.WriteBulk(table.KeyAt(indices[i]));
-            ctx.Reply.WriteBulk(table.ValueAt(indices[i]));
+            var (field, value) = hash.PairAt(indices[i]);
+            ctx.Reply.WriteBulk(field);
+            ctx.Reply.WriteBulk(value);
         }
         indices.Clear();
     }

@@ -211,9 +211,14 @@ public static class SetCommands
         if (count < 0)
         {
             // Negative: that many independent picks, repeats allowed.
-            int picks = (int)Math.Min(-count, int.MaxValue);
+            long picks = -count;
+            int replyStart = ctx.Reply.Length;
             ctx.Reply.WriteArrayHeader(picks);
-            for (int i = 0; i < picks; i++) ctx.Reply.WriteBulk(set.RandomMember(random, scratch));
+            for (long i = 0; i < picks; i++)
+            {
+                ctx.Reply.WriteBulk(set.RandomMember(random, scratch));
+                if (ctx.ReplyTooLarge(replyStart)) return;
+            }
             return;
         }
         if (count >= set.Count)
