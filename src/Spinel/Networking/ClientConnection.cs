@@ -13,7 +13,7 @@ namespace Spinel.Networking;
 internal sealed class ClientConnection
 {
     private const int InitialBufferSize = 4096;
-    private const int MaxBatch = 128;
+    internal const int MaxBatch = 128;
 
     private readonly Socket _socket;
     private readonly SpinelServer _server;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Spinel.Commands;
+using Spinel.Networking;
 using Spinel.Protocol;
 using Spinel.Storage;
 
@@ -35,24 +36,47 @@ public sealed class Dispatcher
     /// <summary>
     /// A pipelined batch is known in full before it runs, so the hash-table memory its keys will touch
     /// can be requested for all commands at once, in stages (bucket, entry, key and value). The cache
-    /// misses then overlap instead of stalling each command in turn.
+    /// misses then overlap instead of stalling each command in turn. Single-key commands on a big set or
+    /// hash (SADD, HSET, SISMEMBER, HGET, ...) get the same for the member or field in argument 2.
     /// </summary>
     private void PrefetchKeys(CommandContext ctx, ArgumentList[] batch, int count)
     {
         var db = ctx.Db;
         Span<int> hashes = stackalloc int[count];
+        Span<int> commands = stackalloc int[count];
         int n = 0;
         for (int i = 0; i < count; i++)
         {
             var args = batch[i];
-            if (args.Count < 2 || _server.Commands.Find(args[0]) is not { FirstKey: 1 }) continue;
-            hashes[n++] = KeyTable<object>.HashOf(args[1]);
+            if (args.Count < 2 || _server.Commands.Find(args[0]) is not { FirstKey: 1 } spec) continue;
+            hashes[n] = KeyHash.Of(args[1]);
+            commands[n++] = spec.LastKey == 1 && args.Count >= 3 ? i : -1;
         }
         for (int stage = 0; stage < 3; stage++)
         {
             for (int i = 0; i < n; i++) db.Prefetch(hashes[i], stage);
         }
+
+        // Second level: the key's value is now in cache, so finding its element table costs little.
+        var tables = _elementTables;
+        int m = 0;
+        for (int i = 0; i < n && m < tables.Length; i++)
+        {
+            if (commands[i] < 0) continue;
+            var args = batch[commands[i]];
+            if (db.PeekHashed(args[1], hashes[i]) is not DataObject { Elements: { } table }) continue;
+            tables[m] = table;
+            hashes[m++] = KeyHash.Of(args[2]);
+        }
+        for (int stage = 0; stage < 3; stage++)
+        {
+            for (int i = 0; i < m; i++) tables[i]!.Prefetch(hashes[i], stage);
+        }
+        tables.AsSpan(0, m).Clear();
     }
+
+    // Scratch for PrefetchKeys, used under the keyspace lock.
+    private readonly IPrefetchable?[] _elementTables = new IPrefetchable?[ClientConnection.MaxBatch];
 
     /// <summary>Runs one command; the caller holds the keyspace lock.</summary>
     public void Execute(CommandContext ctx, ArgumentList args)

@@ -71,7 +71,7 @@ public sealed class SpinelServer : IAsyncDisposable
             try
             {
                 if (address.AddressFamily == AddressFamily.InterNetworkV6) socket.DualMode = false;
-                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                AllowRebindDuringTimeWait(socket);
                 socket.Bind(new IPEndPoint(address, port));
                 socket.Listen((int)Config.TcpBacklog);
             }
@@ -92,6 +92,18 @@ public sealed class SpinelServer : IAsyncDisposable
         Log.Notice($"Server initialized, listening on {string.Join(", ", endpoints)}");
         Log.Notice("Ready to accept connections tcp");
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Lets a restarted server bind while its old connections linger in TIME_WAIT, as Redis does with
+    /// SO_REUSEADDR. Not through SocketOptionName.ReuseAddress: on Unix .NET adds SO_REUSEPORT to it, which
+    /// would let a second server bind the same port and silently take half the connections.
+    /// </summary>
+    private static void AllowRebindDuringTimeWait(Socket socket)
+    {
+        if (OperatingSystem.IsWindows()) return; // Windows' SO_REUSEADDR allows stealing a bound port
+        const int SolSocket = 1, SoReuseAddr = 2; // Linux values
+        if (OperatingSystem.IsLinux()) socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
     }
 
     private static IPAddress ParseBindAddress(string text) => text switch

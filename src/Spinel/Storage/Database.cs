@@ -59,6 +59,13 @@ public sealed class Database
     /// <summary>Starts loading the memory a lookup of this hash will touch (see <see cref="KeyTable{TValue}.Prefetch"/>).</summary>
     internal void Prefetch(int hash, int stage) => Main.Prefetch(hash, stage);
 
+    /// <summary>For prefetching only: the value under a key already hashed, without expiry checks or side effects.</summary>
+    internal object? PeekHashed(ReadOnlySpan<byte> key, int hash)
+    {
+        int i = Main.Find(key, hash);
+        return i < 0 ? null : Main.ValueAt(i);
+    }
+
     /// <summary>Looks a key up without touching its access clock or the stats (TYPE, OBJECT, EXISTS-like checks).</summary>
     public object? Peek(ReadOnlySpan<byte> key)
     {
@@ -84,7 +91,7 @@ public sealed class Database
     /// <summary>Creates or overwrites a key. Overwriting drops the deadline unless <paramref name="keepTtl"/>.</summary>
     public void Set(ReadOnlySpan<byte> key, object value, bool keepTtl = false)
     {
-        int hash = KeyTable<object>.HashOf(key);
+        int hash = KeyHash.Of(key);
         int i = FindLive(key, hash);
         if (i < 0)
         {
@@ -102,11 +109,11 @@ public sealed class Database
     }
 
     /// <summary>Adds a key known to be absent (callers checked), reusing the given key array.</summary>
-    public void Add(byte[] key, object value) => Main.Insert(key, KeyTable<object>.HashOf(key), value, _keyspace.NewClock());
+    public void Add(byte[] key, object value) => Main.Insert(key, KeyHash.Of(key), value, _keyspace.NewClock());
 
     public bool Delete(ReadOnlySpan<byte> key)
     {
-        int hash = KeyTable<object>.HashOf(key);
+        int hash = KeyHash.Of(key);
         int i = FindLive(key, hash);
         if (i < 0) return false;
         RemoveAt(i, key, hash);
@@ -123,7 +130,7 @@ public sealed class Database
     /// <summary>The key's deadline in Unix milliseconds, or -1 when it has none (or does not exist).</summary>
     public long GetExpire(ReadOnlySpan<byte> key)
     {
-        int hash = KeyTable<object>.HashOf(key);
+        int hash = KeyHash.Of(key);
         int i = FindLive(key, hash);
         if (i < 0 || (Main.MetaAt(i) & HasExpireBit) == 0) return -1;
         return Expires.ValueAt(Expires.Find(key, hash));
@@ -132,7 +139,7 @@ public sealed class Database
     /// <summary>Sets the deadline of an existing key.</summary>
     public void SetExpire(ReadOnlySpan<byte> key, long whenMs)
     {
-        int hash = KeyTable<object>.HashOf(key);
+        int hash = KeyHash.Of(key);
         int i = Main.Find(key, hash);
         if (i < 0) return;
         ref int meta = ref Main.MetaAt(i);
@@ -148,7 +155,7 @@ public sealed class Database
     /// <summary>Drops a key's deadline; false when it had none.</summary>
     public bool Persist(ReadOnlySpan<byte> key)
     {
-        int hash = KeyTable<object>.HashOf(key);
+        int hash = KeyHash.Of(key);
         int i = FindLive(key, hash);
         if (i < 0) return false;
         ref int meta = ref Main.MetaAt(i);
@@ -176,7 +183,7 @@ public sealed class Database
     /// <summary>Reads everything stored for a live key without touching it: value, deadline (-1 for none) and access clock.</summary>
     internal bool TryGetEntry(ReadOnlySpan<byte> key, out object value, out long expireMs, out int clock)
     {
-        int hash = KeyTable<object>.HashOf(key);
+        int hash = KeyHash.Of(key);
         int i = FindLive(key, hash);
         if (i < 0)
         {
@@ -195,7 +202,7 @@ public sealed class Database
     /// <summary>Adds a key known to be absent with its deadline (-1 for none) and access clock (RENAME and MOVE keep both).</summary>
     internal void AddEntry(ReadOnlySpan<byte> key, object value, long expireMs, int clock)
     {
-        int hash = KeyTable<object>.HashOf(key);
+        int hash = KeyHash.Of(key);
         byte[] stored = key.ToArray();
         if (expireMs < 0)
         {
@@ -267,7 +274,7 @@ public sealed class Database
         if (touched != meta) meta = touched;
     }
 
-    private int FindLive(ReadOnlySpan<byte> key) => FindLive(key, KeyTable<object>.HashOf(key));
+    private int FindLive(ReadOnlySpan<byte> key) => FindLive(key, KeyHash.Of(key));
 
     /// <summary>Finds a key, deleting it first if its deadline has passed.</summary>
     private int FindLive(ReadOnlySpan<byte> key, int hash)
@@ -292,7 +299,7 @@ public sealed class Database
     /// <summary>Removes a key that the active cycle found past its deadline.</summary>
     internal void ExpireFromCycle(byte[] key)
     {
-        int hash = KeyTable<object>.HashOf(key);
+        int hash = KeyHash.Of(key);
         int i = Main.Find(key, hash);
         if (i < 0) return;
         RemoveAt(i, key, hash);

@@ -25,6 +25,8 @@ public sealed class HashValue : DataObject
     /// <summary>The hashtable, or null while the hash is a listpack; entry indices are positions.</summary>
     public KeyTable<byte, PackedPair>? Table => _table;
 
+    public override IPrefetchable? Elements => _table;
+
     public bool TryGet(ReadOnlySpan<byte> field, out ReadOnlySpan<byte> value)
     {
         int position = Find(field);
@@ -61,7 +63,7 @@ public sealed class HashValue : DataObject
     private bool SetInTable(ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
     {
         var table = _table!;
-        int hash = KeyTable<byte, PackedPair>.HashOf(field);
+        int hash = KeyHash.Of(field);
         int index = table.Find(field, hash);
         if (index < 0)
         {
@@ -100,7 +102,7 @@ public sealed class HashValue : DataObject
 
     public bool Remove(ReadOnlySpan<byte> field)
     {
-        if (_table is not null) return _table.Remove(field, KeyTable<byte, PackedPair>.HashOf(field));
+        if (_table is not null) return _table.Remove(field, KeyHash.Of(field));
         int position = Find(field);
         if (position < 0) return false;
         int end = SkipPair(position);
@@ -116,7 +118,7 @@ public sealed class HashValue : DataObject
     {
         if (_table is not null) return;
         var table = new KeyTable<byte, PackedPair>();
-        foreach (var pair in this) table.Insert(PackedPair.Create(pair.Field, pair.Value), KeyTable<byte, PackedPair>.HashOf(pair.Field), 0);
+        foreach (var pair in this) table.Insert(PackedPair.Create(pair.Field, pair.Value), KeyHash.Of(pair.Field), 0);
         _table = table;
         _packed = [];
         _packedLength = 0;

@@ -9,6 +9,24 @@ namespace Spinel.Storage;
 /// <summary>A table whose stored arrays are exactly their keys: the keyspace, expiry deadlines, set members.</summary>
 public sealed class KeyTable<TValue> : KeyTable<TValue, WholeArrayKey>;
 
+/// <summary>
+/// The hash every table uses, so a key hashed once can be looked up (or prefetched) in any of them.
+/// Seeded randomly per process, so clients cannot aim keys at one bucket.
+/// </summary>
+public static class KeyHash
+{
+    private static readonly ulong Seed = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Of(ReadOnlySpan<byte> key) => (int)XxHash3.HashToUInt64(key, (long)Seed);
+}
+
+/// <summary>A table whose lookups a pipelined batch can start loading before it runs (see <see cref="KeyTable{TValue, TKey}.Prefetch"/>).</summary>
+public interface IPrefetchable
+{
+    void Prefetch(int hash, int stage);
+}
+
 /// <summary>Where a table's key lies inside the byte array it stores (a struct, so the JIT specializes each table).</summary>
 public interface IStoredKey
 {
@@ -30,7 +48,7 @@ public readonly struct WholeArrayKey : IStoredKey
 /// <typeparamref name="TKey"/> says where the key lies in each stored array, so a hash can keep a field and
 /// its value in one array (<see cref="PackedPair"/>). Not thread-safe: the keyspace lock guards it.
 /// </summary>
-public class KeyTable<TValue, TKey>
+public class KeyTable<TValue, TKey> : IPrefetchable
     where TKey : struct, IStoredKey
 {
     private const int MinSize = 4;
@@ -43,8 +61,6 @@ public class KeyTable<TValue, TKey>
         public int Next;  // link to the next entry in the chain (index + 1, 0 at the end); next free slot when free
         public int Meta;  // per-key extra bits for the owner (access clock, flags)
     }
-
-    private static readonly ulong Seed = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
 
     private int[] _buckets;      // entry index + 1; 0 marks an empty bucket
     private Entry[] _entries;
@@ -63,9 +79,6 @@ public class KeyTable<TValue, TKey>
     /// <summary>Number of buckets (the SCAN cursor space).</summary>
     public int Size => _buckets.Length;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int HashOf(ReadOnlySpan<byte> key) => (int)XxHash3.HashToUInt64(key, (long)Seed);
-
     /// <summary>The entry index of <paramref name="key"/>, or -1.</summary>
     public int Find(ReadOnlySpan<byte> key, int hash)
     {
@@ -80,7 +93,7 @@ public class KeyTable<TValue, TKey>
         return -1;
     }
 
-    public int Find(ReadOnlySpan<byte> key) => Find(key, HashOf(key));
+    public int Find(ReadOnlySpan<byte> key) => Find(key, KeyHash.Of(key));
 
     /// <summary>
     /// Starts loading what a lookup of <paramref name="hash"/> will touch, without waiting for it.

@@ -25,6 +25,8 @@ public sealed class SetValue : DataObject
     /// <summary>The hash table of a "hashtable" set, null for an intset.</summary>
     public KeyTable<byte>? Table => _table;
 
+    public override IPrefetchable? Elements => _table;
+
     public bool Contains(ReadOnlySpan<byte> member)
     {
         if (_table is not null) return _table.Find(member) >= 0;
@@ -50,7 +52,7 @@ public sealed class SetValue : DataObject
             }
             ConvertToTable();
         }
-        int hash = KeyTable<byte>.HashOf(member);
+        int hash = KeyHash.Of(member);
         if (_table!.Find(member, hash) >= 0) return false;
         _table.Insert(member.ToArray(), hash, 0);
         return true;
@@ -58,7 +60,7 @@ public sealed class SetValue : DataObject
 
     public bool Remove(ReadOnlySpan<byte> member)
     {
-        if (_table is not null) return _table.Remove(member, KeyTable<byte>.HashOf(member));
+        if (_table is not null) return _table.Remove(member, KeyHash.Of(member));
         if (!RedisNumbers.TryParseInt64(member, out long v)) return false;
         int at = Ints.BinarySearch(v);
         if (at < 0) return false;
@@ -78,7 +80,7 @@ public sealed class SetValue : DataObject
         foreach (long v in Ints)
         {
             byte[] key = Format(v);
-            table.Insert(key, KeyTable<byte>.HashOf(key), 0);
+            table.Insert(key, KeyHash.Of(key), 0);
         }
         _table = table;
         _ints = [];

@@ -24,6 +24,9 @@ public abstract class DataObject
 
     /// <summary>A deep copy, for COPY.</summary>
     public abstract DataObject Clone();
+
+    /// <summary>The hash table of a big set or hash, whose member lookups a pipelined batch prefetches; null otherwise.</summary>
+    public virtual IPrefetchable? Elements => null;
 }
 
 /// <summary>A string that APPEND or SETRANGE grows in place, with spare capacity; Redis calls it "raw".</summary>

@@ -23,4 +23,34 @@ public sealed class EmbeddingTests
         Assert.Contains("cmdstat_get:calls=1,", statsB);
         Assert.DoesNotContain("cmdstat_set:", statsB);
     }
+
+    [Fact]
+    public async Task A_second_server_on_a_port_in_use_fails_to_start_instead_of_sharing_it()
+    {
+        await using var first = await SpinelFixture.StartAsync();
+        int port = first.EndPoints[0].Port;
+        var config = Spinel.Config.ConfigLoader.FromCommandLine(["--port", port.ToString(), "--bind", "127.0.0.1"]);
+        await using var second = new Spinel.Server.SpinelServer(config);
+        var error = await Assert.ThrowsAsync<IOException>(second.StartAsync);
+        Assert.Contains($"Could not create server TCP listening socket 127.0.0.1:{port}", error.Message);
+    }
+
+    [Fact]
+    public async Task A_restarted_server_binds_its_port_while_old_connections_linger()
+    {
+        int port;
+        await using (var first = await SpinelFixture.StartAsync())
+        {
+            port = first.EndPoints[0].Port;
+            // A served connection closed by the server leaves a TIME_WAIT socket on the server's port.
+            await using var client = await RawClient.ConnectAsync(port);
+            Assert.Equal("+OK\r\n", await client.CallAsync("QUIT"));
+            await Task.Delay(100);
+        }
+        var config = Spinel.Config.ConfigLoader.FromCommandLine(["--port", port.ToString(), "--bind", "127.0.0.1"]);
+        await using var second = new Spinel.Server.SpinelServer(config);
+        await second.StartAsync();
+        await using var again = await RawClient.ConnectAsync(port);
+        Assert.Equal("+PONG\r\n", await again.CallAsync("PING"));
+    }
 }

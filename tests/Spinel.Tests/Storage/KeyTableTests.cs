@@ -7,9 +7,9 @@ public sealed class KeyTableTests
 {
     private static byte[] K(int i) => Encoding.ASCII.GetBytes("key:" + i);
 
-    private static void Add(KeyTable<int> table, int i) => table.Insert(K(i), KeyTable<int>.HashOf(K(i)), i);
+    private static void Add(KeyTable<int> table, int i) => table.Insert(K(i), KeyHash.Of(K(i)), i);
 
-    private static bool Remove(KeyTable<int> table, int i) => table.Remove(K(i), KeyTable<int>.HashOf(K(i)));
+    private static bool Remove(KeyTable<int> table, int i) => table.Remove(K(i), KeyHash.Of(K(i)));
 
     [Fact]
     public void Inserted_keys_are_found_with_their_values_and_removed_keys_are_not()

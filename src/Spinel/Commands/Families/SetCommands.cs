@@ -240,7 +240,7 @@ public static class SetCommands
         while (picked.Count < count)
         {
             var member = set.RandomMember(random, scratch);
-            int hash = KeyTable<byte>.HashOf(member);
+            int hash = KeyHash.Of(member);
             if (picked.Find(member, hash) >= 0) continue;
             picked.Insert(member.ToArray(), hash, 0);
             ctx.Reply.WriteBulk(member);
