@@ -86,6 +86,18 @@ public sealed class CommandContext
     public const int MaxReplyBytes = 512 * 1024 * 1024;
 
     /// <summary>
+    /// True (after replying an error) when <paramref name="elements"/> bulk strings could not fit in
+    /// <see cref="MaxReplyBytes"/> even if all were empty: refused before any work is done.
+    /// </summary>
+    public bool ReplyCannotFit(long elements)
+    {
+        const int SmallestBulk = 6; // "$0\r\n\r\n"
+        if (elements <= MaxReplyBytes / SmallestBulk) return false;
+        Reply.WriteError(Errors.ReplyTooLarge);
+        return true;
+    }
+
+    /// <summary>
     /// True (after replacing what the command wrote since <paramref name="replyStart"/> with an error) once
     /// the reply has outgrown <see cref="MaxReplyBytes"/>.
     /// </summary>

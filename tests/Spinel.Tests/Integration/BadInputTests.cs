@@ -71,4 +71,28 @@ public sealed class BadInputTests(SpinelFixture fixture) : IClassFixture<SpinelF
         }
         Assert.Equal(":1\r\n", await c.CallAsync("DEL", "huge512"));
     }
+
+    [Theory]
+    [InlineData("SRANDMEMBER", 1, "-100000000")]
+    [InlineData("SRANDMEMBER", 1000, "-600000")]
+    [InlineData("HRANDFIELD", 1, "-100000000")]
+    [InlineData("HRANDFIELD", 1, "-4611686018427387903")]
+    [InlineData("HRANDFIELD", 1000, "-600000")]
+    public async Task A_random_reply_past_512_MB_stops_with_an_error_and_keeps_the_connection(string command, int elementSize, string count)
+    {
+        // Redis 7.0 builds such replies until memory runs out. Spinel refuses a count that cannot fit
+        // (1e8 picks of 6+ bytes) at once, and stops one whose elements turn out too big (600,000 x 1 KB).
+        await using var c = await fixture.ConnectAsync();
+        string key = "badinput:" + command;
+        await c.CallAsync("DEL", key);
+        string element = new('m', elementSize);
+        if (command == "SRANDMEMBER") Assert.Equal(":1\r\n", await c.CallAsync("SADD", key, element));
+        else Assert.Equal(":1\r\n", await c.CallAsync("HSET", key, element, "v"));
+        await c.SendAsync(command, key, count);
+        // Building 512 MB in fresh memory takes seconds on a small VM: a longer wait than usual.
+        Assert.Equal("-ERR reply would exceed 512 MB; ask for fewer elements\r\n", Encoding.Latin1.GetString(await c.ReadReplyAsync(60_000)));
+        Assert.Equal("+PONG\r\n", await c.CallAsync("PING"));
+        // Counts whose reply fits are served in full.
+        Assert.StartsWith("*1000\r\n", await c.CallAsync(command, key, "-1000"));
+    }
 }

@@ -320,6 +320,7 @@ public static class HashCommands
         {
             // Negative: that many picks, repeats allowed. A listpack's positions are listed once, not walked per pick.
             long picks = -count;
+            if (ctx.ReplyCannotFit(withValues ? picks * 2 : picks)) return;
             int[]? positions = hash.IsListpack ? hash.Positions() : null;
             int replyStart = ctx.Reply.Length;
             WriteResultHeader(ctx, picks, withValues);

@@ -212,6 +212,7 @@ public static class SetCommands
         {
             // Negative: that many independent picks, repeats allowed.
             long picks = -count;
+            if (ctx.ReplyCannotFit(picks)) return;
             int replyStart = ctx.Reply.Length;
             ctx.Reply.WriteArrayHeader(picks);
             for (long i = 0; i < picks; i++)
