@@ -28,6 +28,12 @@ public sealed class CommandContext
     /// <summary>The command being run (the subcommand for containers).</summary>
     public CommandSpec Command { get; internal set; } = null!;
 
+    /// <summary>This context re-runs a blocked client's command: blocking again means "not served yet".</summary>
+    internal bool IsWaking { get; init; }
+
+    /// <summary>Set when a re-run command found nothing to serve it and stays blocked.</summary>
+    internal bool StillBlocked { get; set; }
+
     public Keyspace Keyspace => Server.Keyspace;
     public Database Db => Server.Keyspace[Client.Db];
     public int ArgCount => Args.Count;
@@ -56,6 +62,52 @@ public sealed class CommandContext
         if (RedisNumbers.TryParseInt64(Args[index], out value)) return true;
         Reply.WriteError(error);
         return false;
+    }
+
+    /// <summary>
+    /// Parses a blocking command's timeout in seconds (fractions allowed; 0 waits forever) into milliseconds,
+    /// rounded up, with Redis 7.0's errors. Like Redis, a value too large for a 64-bit millisecond count
+    /// wraps to "negative".
+    /// </summary>
+    public bool TryGetTimeout(int index, out long timeoutMs)
+    {
+        timeoutMs = 0;
+        // Parsed as a long double, as Redis does, so "1e400" is a (huge) number rather than an error.
+        if (!LongDouble.TryParse(Args[index], out var seconds) || seconds.IsNaN)
+        {
+            Reply.WriteError(Errors.TimeoutNotFloat);
+            return false;
+        }
+        double ms = Math.Ceiling(seconds.ToDouble() * 1000);
+        if (ms < 0 || ms >= 9.2233720368547758e18)
+        {
+            Reply.WriteError(Errors.TimeoutNegative);
+            return false;
+        }
+        timeoutMs = (long)ms;
+        return true;
+    }
+
+    /// <summary>
+    /// Parks the client until a write to one of the keys in arguments [<paramref name="firstKey"/>,
+    /// +<paramref name="keyCount"/>) leaves a <paramref name="waitsFor"/> value there, the timeout passes
+    /// (0: never), or CLIENT UNBLOCK. The handler returns without a reply; when a key is ready it runs again,
+    /// and calls this again if it still cannot serve.
+    /// </summary>
+    public void Block(int firstKey, int keyCount, RedisType waitsFor, long timeoutMs)
+    {
+        if (IsWaking)
+        {
+            StillBlocked = true;
+            return;
+        }
+        var keys = new byte[keyCount][];
+        for (int i = 0; i < keyCount; i++) keys[i] = Args.ToArray(firstKey + i);
+        // Waits beyond a century are as good as forever, and keep the deadline from overflowing.
+        long deadline = timeoutMs == 0 || timeoutMs > 3_153_600_000_000 ? 0 : Environment.TickCount64 + timeoutMs;
+        var blocked = new BlockedClient(this, keys, waitsFor, deadline);
+        Client.Blocked = blocked;
+        Server.Blocking.Add(blocked);
     }
 
     public bool TryGetDouble(int index, out double value)

@@ -11,6 +11,8 @@ public static class Errors
     public const string DbIndexOutOfRange = "ERR DB index is out of range";
     public const string Overflow = "ERR increment or decrement would overflow";
     public const string NoAuth = "NOAUTH Authentication required.";
+    public const string TimeoutNotFloat = "ERR timeout is not a float or out of range";
+    public const string TimeoutNegative = "ERR timeout is negative";
     public const string ReplyTooLarge = "ERR reply would exceed 512 MB; ask for fewer elements";
     public const string InvalidExpire = "ERR invalid expire time in '{0}' command";
 

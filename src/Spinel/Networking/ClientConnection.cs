@@ -21,6 +21,10 @@ internal sealed class ClientConnection
     private readonly RespWriter _writer = new();
     private readonly CommandContext _context;
     private ArgumentList[] _batch = [new()];
+    private const int MaxBufferedWhileBlocked = 64 * 1024 * 1024;
+
+    private Task<int>? _blockedReceive; // a read started while blocked, still pending
+    private readonly int[] _commandStarts = new int[MaxBatch]; // where each command of the batch began in _in
     private byte[] _in = new byte[InitialBufferSize];
     private int _start;
     private int _end;
@@ -47,10 +51,18 @@ internal sealed class ClientConnection
         {
             while (!Session.CloseAfterReply)
             {
-                MakeRoomToReceive();
-                int n = await _socket.ReceiveAsync(_in.AsMemory(_end), SocketFlags.None).ConfigureAwait(false);
-                if (n == 0) break;
-                _end += n;
+                if (Session.Blocked is { } blocked)
+                {
+                    if (!await WaitWhileBlockedAsync(blocked).ConfigureAwait(false)) break;
+                    _writer.WriteRaw(blocked.Reply.WrittenSpan);
+                    blocked.Reply.Dispose();
+                }
+                else
+                {
+                    int n = await ReceiveAsync().ConfigureAwait(false);
+                    if (n == 0) break;
+                    _end += n;
+                }
                 bool keepOpen = ProcessInput();
                 // The command clock was just refreshed by the batch (or the cron, within 1/hz s): precise
                 // enough for the idle timeout, which counts seconds.
@@ -67,11 +79,79 @@ internal sealed class ClientConnection
         }
         finally
         {
+            if (Session.Blocked is { } blocked)
+            {
+                lock (_server.Keyspace.Lock) _server.Blocking.Abandon(blocked);
+            }
             Close();
             _writer.Dispose();
             _server.Clients.Remove(this);
         }
     }
+
+    private ValueTask<int> ReceiveAsync()
+    {
+        if (_blockedReceive is { } pending)
+        {
+            _blockedReceive = null;
+            return new ValueTask<int>(pending);
+        }
+        MakeRoomToReceive();
+        return _socket.ReceiveAsync(_in.AsMemory(_end), SocketFlags.None);
+    }
+
+    /// <summary>
+    /// Waits until a blocked client is served, times out, is unblocked (true), or goes away (false). Keeps
+    /// reading meanwhile, so a disconnect is noticed at once; what arrives is buffered for after the wait.
+    /// </summary>
+    private async Task<bool> WaitWhileBlockedAsync(BlockedClient blocked)
+    {
+        using var stopTimer = new CancellationTokenSource();
+        Task? timer = null;
+        while (true)
+        {
+            if (timer is null && blocked.DeadlineTicks != 0)
+            {
+                // Task.Delay takes at most ~24 days: longer waits re-arm.
+                long remaining = Math.Clamp(blocked.DeadlineTicks - Environment.TickCount64, 0, int.MaxValue - 1);
+                timer = Task.Delay(TimeSpan.FromMilliseconds(remaining), stopTimer.Token);
+            }
+            if (_blockedReceive is null && _end - _start < MaxBufferedWhileBlocked)
+            {
+                MakeRoomToReceive();
+                _blockedReceive = _socket.ReceiveAsync(_in.AsMemory(_end), SocketFlags.None).AsTask();
+            }
+            var done = await Task.WhenAny(WaitTasks(blocked.Woken.Task, _blockedReceive, timer)).ConfigureAwait(false);
+            if (done == blocked.Woken.Task)
+            {
+                stopTimer.Cancel();
+                return true;
+            }
+            if (done == _blockedReceive)
+            {
+                _blockedReceive = null;
+                int n = done.IsCompletedSuccessfully ? ((Task<int>)done).Result : 0;
+                if (n == 0)
+                {
+                    lock (_server.Keyspace.Lock) _server.Blocking.Abandon(blocked);
+                    return false;
+                }
+                _end += n;
+                continue;
+            }
+            timer = null;
+            if (blocked.DeadlineTicks - Environment.TickCount64 > 0) continue;
+            lock (_server.Keyspace.Lock) _server.Blocking.Unblock(blocked);
+        }
+    }
+
+    private static Task[] WaitTasks(Task woken, Task? receive, Task? timer) => (receive, timer) switch
+    {
+        (null, null) => [woken],
+        (null, _) => [woken, timer],
+        (_, null) => [woken, receive],
+        _ => [woken, receive, timer],
+    };
 
     private async ValueTask FlushAsync()
     {
@@ -99,6 +179,7 @@ internal sealed class ClientConnection
             {
                 if (parsed == _batch.Length) Array.Resize(ref _batch, _batch.Length * 2);
                 var args = _batch[parsed] ??= new ArgumentList();
+                _commandStarts[parsed] = _start;
                 var status = _parser.Parse(_in, _start, _end, args, out int consumed);
                 if (status == ParseStatus.Complete)
                 {
@@ -112,7 +193,15 @@ internal sealed class ClientConnection
 
             if (parsed > 0)
             {
-                _server.Dispatcher.ExecuteBatch(_context, _batch, parsed);
+                int executed = _server.Dispatcher.ExecuteBatch(_context, _batch, parsed);
+                if (Session.Blocked is not null)
+                {
+                    // The rest of the pipeline runs once the client is unblocked: leave it unparsed
+                    // (a half-parsed command still starts at _start).
+                    if (executed < parsed) _start = _commandStarts[executed];
+                    _parser.Reset();
+                    return true;
+                }
                 // A command left half-parsed sits in slot [parsed]; keep it first for the next round.
                 if (parsed < _batch.Length && _parser.InProgress) (_batch[0], _batch[parsed]) = (_batch[parsed], _batch[0]);
             }

@@ -41,6 +41,9 @@ public sealed class ClientSession
     /// <summary>Full name of the last command run, for CLIENT LIST's cmd field.</summary>
     public string LastCommand { get; set; } = "NULL";
 
+    /// <summary>The wait this client is parked in (BLPOP, ...), or null; changed under the keyspace lock.</summary>
+    public Server.BlockedClient? Blocked { get; internal set; }
+
     /// <summary>Set to reply and then close (QUIT, killing oneself, protocol errors).</summary>
     public bool CloseAfterReply { get; set; }
 

@@ -61,6 +61,23 @@ public sealed class ArgumentList
         }
     }
 
+    /// <summary>A copy that owns its bytes, for a command that outlives its input buffer (a blocked client's).</summary>
+    public ArgumentList CopyOwned()
+    {
+        int total = 0;
+        for (int i = 0; i < Count; i++) total += _lengths[i];
+        var copy = new ArgumentList();
+        copy.Reset(new byte[total]);
+        int at = 0;
+        for (int i = 0; i < Count; i++)
+        {
+            this[i].CopyTo(copy.Buffer.AsSpan(at));
+            copy.Add(at, _lengths[i]);
+            at += _lengths[i];
+        }
+        return copy;
+    }
+
     /// <summary>Test and tooling helper: the arguments as arrays.</summary>
     public byte[][] ToArrays()
     {

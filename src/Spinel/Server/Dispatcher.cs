@@ -15,9 +15,19 @@ public sealed class Dispatcher
 {
     private readonly SpinelServer _server;
 
-    public Dispatcher(SpinelServer server) => _server = server;
+    private readonly Func<BlockedClient, bool> _tryServe;
 
-    public void ExecuteBatch(CommandContext ctx, ArgumentList[] batch, int count)
+    public Dispatcher(SpinelServer server)
+    {
+        _server = server;
+        _tryServe = TryServe;
+    }
+
+    /// <summary>
+    /// Runs a batch under one acquisition of the lock; returns how many commands ran. It stops early when the
+    /// client must close, or blocks (BLPOP...): the rest of its pipeline waits until it is unblocked.
+    /// </summary>
+    public int ExecuteBatch(CommandContext ctx, ArgumentList[] batch, int count)
     {
         var keyspace = _server.Keyspace;
         lock (keyspace.Lock)
@@ -28,8 +38,9 @@ public sealed class Dispatcher
             for (int i = 0; i < count; i++)
             {
                 Execute(ctx, batch[i], ref timestamp);
-                if (ctx.Client.CloseAfterReply) break;
+                if (ctx.Client.CloseAfterReply || ctx.Client.Blocked is not null) return i + 1;
             }
+            return count;
         }
     }
 
@@ -143,6 +154,25 @@ public sealed class Dispatcher
         }
         _server.Stats.CommandsProcessed++;
         ctx.Client.LastCommand = spec.FullName;
+        if (_server.Blocking.HasReady) _server.Blocking.ServeReady(_tryServe, _server.Keyspace);
+    }
+
+    /// <summary>Re-runs a blocked client's command now that one of its keys changed; false if it must keep waiting.</summary>
+    private bool TryServe(BlockedClient waiter)
+    {
+        var ctx = waiter.Context;
+        ctx.StillBlocked = false;
+        long errorsBefore = ctx.Reply.ErrorCount;
+        ctx.Command.Handler!(ctx);
+        if (ctx.StillBlocked) return false;
+        var stats = _server.Commands.StatsOf(ctx.Command);
+        stats.Calls++;
+        if (ctx.Reply.ErrorCount != errorsBefore)
+        {
+            stats.FailedCalls++;
+            _server.Stats.CountError(ctx.Reply.LastErrorCode);
+        }
+        return true;
     }
 
     private void Reject(CommandContext ctx, string message)

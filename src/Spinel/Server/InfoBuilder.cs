@@ -115,9 +115,9 @@ internal static class InfoBuilder
         Field(sb, "maxclients", server.Config.MaxClients);
         Field(sb, "client_recent_max_input_buffer", maxInput);
         Field(sb, "client_recent_max_output_buffer", 0);
-        Field(sb, "blocked_clients", 0);
+        Field(sb, "blocked_clients", server.Blocking.Count);
         Field(sb, "tracking_clients", 0);
-        Field(sb, "clients_in_timeout_table", 0);
+        Field(sb, "clients_in_timeout_table", server.Blocking.CountWithTimeout);
     }
 
     /// <summary>Bytes as Redis's bytesToHuman shows them: 512B, 1.18M, 23.54G.</summary>

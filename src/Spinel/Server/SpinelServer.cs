@@ -27,6 +27,7 @@ public sealed class SpinelServer : IAsyncDisposable
         Keyspace = new Keyspace(Config.Databases) { Config = Config };
         Commands = new CommandTable();
         Dispatcher = new Dispatcher(this);
+        Blocking = new BlockingRegistry(Config.Databases);
         RunId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
         StartTimeMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         Expiry = new ActiveExpiry(this);
@@ -39,6 +40,9 @@ public sealed class SpinelServer : IAsyncDisposable
     public Keyspace Keyspace { get; }
     public CommandTable Commands { get; }
     public Dispatcher Dispatcher { get; }
+
+    /// <summary>Clients waiting in blocking commands, by key.</summary>
+    public BlockingRegistry Blocking { get; }
     public ServerStats Stats { get; } = new();
     public string RunId { get; }
     public long StartTimeMs { get; }
@@ -213,7 +217,8 @@ public sealed class SpinelServer : IAsyncDisposable
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         foreach (var session in Clients.Sessions())
         {
-            if (now - session.LastInteractionMs > Config.Timeout * 1000)
+            // Blocked clients are waiting on purpose: their own timeout governs them, as in Redis.
+            if (session.Blocked is null && now - session.LastInteractionMs > Config.Timeout * 1000)
             {
                 Log.Verbose($"Closing idle client {session.Id}");
                 session.Disconnect();
@@ -221,9 +226,10 @@ public sealed class SpinelServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Hook for keyspace notifications and WATCH; called by commands after they change a key.</summary>
+    /// <summary>Hook for blocked clients (and later keyspace notifications and WATCH); called by commands after they change a key.</summary>
     internal void NotifyKeyChanged(ReadOnlySpan<byte> key, int dbId, string eventName)
     {
+        Blocking.Signal(dbId, key);
     }
 
     /// <summary>Asks the server to stop; used by SHUTDOWN (from inside a command) and by hosts.</summary>

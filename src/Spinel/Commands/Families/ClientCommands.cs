@@ -71,6 +71,7 @@ public static class ClientCommands
             new("list", -2, "admin noscript loading stale sentinel", "@connection", List) { Tips = ["nondeterministic_output"], Group = "connection", Since = "2.4.0" },
             new("info", 2, "noscript loading stale sentinel", "@connection", Info) { Tips = ["nondeterministic_output"], Group = "connection", Since = "6.2.0" },
             new("kill", -3, "admin noscript loading stale sentinel", "@connection", Kill) { Group = "connection", Since = "2.4.0" },
+            new("unblock", -3, "admin noscript loading stale sentinel", "@connection", Unblock) { Group = "connection", Since = "5.0.0" },
             new("help", 2, "loading stale sentinel", "@connection", ctx => ctx.Reply.WriteHelp(HelpLines)) { Group = "connection", Since = "5.0.0" },
             new("no-evict", 3, "admin noscript loading stale sentinel", "@connection", NoEvict) { Group = "connection", Since = "7.0.0" }),
     ];
@@ -172,7 +173,22 @@ public static class ClientCommands
         long outputLength = s.Writer.Length;
         long totalMemory = s.QueryBufferSize + outputLength + argvMem;
         return sb.Append(CultureInfo.InvariantCulture,
-            $"id={s.Id} addr={s.Address} laddr={s.LocalAddress} fd=-1 name={s.Name} age={Math.Max(0, nowMs - s.CreatedMs) / 1000} idle={Math.Max(0, nowMs - s.LastInteractionMs) / 1000} flags=N db={s.Db} sub=0 psub=0 ssub=0 multi=-1 qbuf={s.QueryBufferLength} qbuf-free={s.QueryBufferSize - s.QueryBufferLength} argv-mem={argvMem} multi-mem=0 rbs={outputLength} rbp={outputLength} obl={outputLength} oll=0 omem=0 tot-mem={totalMemory} events=r cmd={cmd} user={s.User} redir=-1 resp={s.Protocol}");
+            $"id={s.Id} addr={s.Address} laddr={s.LocalAddress} fd=-1 name={s.Name} age={Math.Max(0, nowMs - s.CreatedMs) / 1000} idle={Math.Max(0, nowMs - s.LastInteractionMs) / 1000} flags={(s.Blocked is null ? "N" : "b")} db={s.Db} sub=0 psub=0 ssub=0 multi=-1 qbuf={s.QueryBufferLength} qbuf-free={s.QueryBufferSize - s.QueryBufferLength} argv-mem={argvMem} multi-mem=0 rbs={outputLength} rbp={outputLength} obl={outputLength} oll=0 omem=0 tot-mem={totalMemory} events=r cmd={cmd} user={s.User} redir=-1 resp={s.Protocol}");
+    }
+
+    /// <summary>CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends another client's blocking wait as if it timed out, or with an error.</summary>
+    private static void Unblock(CommandContext ctx)
+    {
+        if (!ctx.TryGetLong(2, out long id)) return;
+        string? error = null;
+        if (ctx.ArgCount == 4 && ctx.ArgIs(3, "ERROR")) error = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+        else if (ctx.ArgCount > 4 || (ctx.ArgCount == 4 && !ctx.ArgIs(3, "TIMEOUT")))
+        {
+            ctx.Reply.WriteError("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+            return;
+        }
+        bool unblocked = ctx.Server.Clients.Find(id)?.Blocked is { } blocked && ctx.Server.Blocking.Unblock(blocked, error);
+        ctx.Reply.WriteInteger(unblocked ? 1 : 0);
     }
 
     private static void Kill(CommandContext ctx)

@@ -54,6 +54,9 @@ public static class DatabaseCommands
         {
             ctx.Keyspace.SwapDatabases(first, second);
             ctx.Keyspace.Dirty++;
+            // Clients blocked in either database now see the other's keys.
+            ctx.Server.Blocking.SignalAll(first);
+            ctx.Server.Blocking.SignalAll(second);
         }
         ctx.Reply.WriteOk();
     }
