@@ -145,7 +145,7 @@ public sealed partial class ServerConfig
         // Encodings
         AddLong("hash-max-listpack-entries", 0, long.MaxValue, () => HashMaxListpackEntries, v => HashMaxListpackEntries = v, aliases: "hash-max-ziplist-entries");
         AddMemory("hash-max-listpack-value", 0, long.MaxValue, () => HashMaxListpackValue, v => HashMaxListpackValue = v, aliases: "hash-max-ziplist-value");
-        Integer("list-max-listpack-size", -2, int.MinValue, int.MaxValue, aliases: "list-max-ziplist-size");
+        AddLong("list-max-listpack-size", int.MinValue, int.MaxValue, () => ListMaxListpackSize, v => ListMaxListpackSize = (int)v, aliases: "list-max-ziplist-size");
         Integer("list-compress-depth", 0, 0, int.MaxValue);
         AddLong("set-max-intset-entries", 0, long.MaxValue, () => SetMaxIntsetEntries, v => SetMaxIntsetEntries = v);
         Integer("zset-max-listpack-entries", 128, 0, long.MaxValue, aliases: "zset-max-ziplist-entries");
