@@ -24,6 +24,14 @@ public sealed class DirtyCounterDifferentialTests(DifferentialFixture fixture)
         "SADD d:s 1 2 3 4 5\nSPOP d:s 2\nSPOP d:s\nSPOP d:s 10",
         "SADD d:a 1 2\nSADD d:b 2\nSMOVE d:a d:b 2\nSMOVE d:a d:b 1\nSMOVE d:b d:b 1",
         "SADD d:a 1 2\nSADD d:b 2 3\nSINTERSTORE d:d d:a d:b\nSUNIONSTORE d:d d:a d:b\nSDIFFSTORE d:d d:a d:a\nSDIFFSTORE d:d d:a d:a",
+        "RPUSH d:l a b c\nLPUSH d:l x y\nLPUSHX d:l z\nRPUSHX d:missing z\nLPUSHX d:missing a b",
+        "RPUSH d:l a b c d e\nLPOP d:l\nRPOP d:l 2\nLPOP d:l 0\nLPOP d:missing 3\nLPOP d:l 10\nLPOP d:l",
+        "RPUSH d:l a b c\nLSET d:l 0 x\nLSET d:l 9 x\nLINSERT d:l BEFORE b y\nLINSERT d:l BEFORE nothere y\nLREM d:l 0 c\nLREM d:l 0 nothere",
+        "RPUSH d:l a b a b a\nLREM d:l -2 a\nLREM d:l 0 b\nLREM d:l 0 a",
+        "RPUSH d:l 1 2 3 4 5 6\nLTRIM d:l 1 -2\nLTRIM d:l 0 -1\nLTRIM d:missing 0 1\nLTRIM d:l 5 1",
+        "RPUSH d:a 1 2 3\nLMOVE d:a d:b LEFT RIGHT\nRPOPLPUSH d:a d:a\nLMOVE d:missing d:b LEFT LEFT\nLMOVE d:a d:b RIGHT LEFT\nRPOPLPUSH d:a d:b",
+        "RPUSH d:a 1 2 3\nRPUSH d:b 4\nLMPOP 2 d:a d:b LEFT COUNT 2\nLMPOP 2 d:missing d:b RIGHT COUNT 5\nLMPOP 1 d:missing LEFT\nLMPOP 1 d:a RIGHT",
+        "RPUSH d:l a\nCOPY d:l d:l2\nLPOS d:l a\nLRANGE d:l 0 -1\nLINDEX d:l 0\nLLEN d:l",
     ];
 
     [SkippableTheory]
