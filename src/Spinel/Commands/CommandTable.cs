@@ -23,6 +23,7 @@ public sealed class CommandTable
         Register(Families.HashCommands.Commands);
         Register(Families.SetCommands.Commands);
         Register(Families.ListCommands.Commands);
+        Register(Families.ListBlockingCommands.Commands);
         _slots = BuildSlots(_byName.Values);
         int maxOrdinal = 0;
         foreach (var spec in AllWithSubcommands()) maxOrdinal = Math.Max(maxOrdinal, spec.Ordinal);

@@ -60,7 +60,7 @@ public static class ListCommands
     }
 
     /// <summary>LEFT or RIGHT (any case); false after replying a syntax error.</summary>
-    private static bool TryReadEnd(CommandContext ctx, int index, out bool left)
+    internal static bool TryReadEnd(CommandContext ctx, int index, out bool left)
     {
         left = ctx.ArgIs(index, "LEFT");
         if (left || ctx.ArgIs(index, "RIGHT")) return true;
