@@ -301,7 +301,7 @@ public sealed class ListValue : DataObject
         if (node.Count == 1)
         {
             // A lone element may exceed the node limits: rewrite the node.
-            if (node.Buffer.Length < newSize || node.Buffer.Length > Math.Max(_maxBytes, 2 * newSize)) node.Buffer = new byte[newSize];
+            if (node.Buffer.Length < newSize || node.Buffer.Length > Math.Max(_maxBytes, 2 * newSize)) node.Buffer = NewBuffer(newSize);
             node.Start = 0;
             node.End = WriteElement(node.Buffer, 0, element);
             return true;
@@ -469,7 +469,7 @@ public sealed class ListValue : DataObject
             int bytes = left.Bytes + right.Bytes;
             if (left.Buffer.Length - left.Start < bytes)
             {
-                var buffer = new byte[Math.Max(bytes, Math.Min(_maxBytes, bytes + bytes / 2))];
+                var buffer = NewBuffer(Math.Max(bytes, Math.Min(_maxBytes, bytes + bytes / 2)));
                 left.Buffer.AsSpan(left.Start, left.Bytes).CopyTo(buffer);
                 left.End -= left.Start;
                 left.Start = 0;
@@ -557,7 +557,7 @@ public sealed class ListValue : DataObject
         byte[] target = buffer;
         // Grow unless the buffer keeps a quarter free after the insert (or is already as big as a node gets).
         if (required > buffer.Length || (required > buffer.Length - buffer.Length / 4 && buffer.Length < _maxBytes))
-            target = new byte[NewCapacity(buffer.Length, required)];
+            target = NewBuffer(NewCapacity(buffer.Length, required));
         int slack = target.Length - required;
         // Slack goes where pushes will land: all of it at an end node's outer side, most of it on the pushed
         // side of a lone node, half and half in the middle.
@@ -579,6 +579,9 @@ public sealed class ListValue : DataObject
         node.End = start + required;
         return start + before;
     }
+
+    /// <summary>Node bytes outside the run are never read, so buffers need no zeroing.</summary>
+    private static byte[] NewBuffer(int length) => GC.AllocateUninitializedArray<byte>(length);
 
     /// <summary>Grows by half (small lists stay tight), up to the node byte limit, but always to at least <paramref name="required"/>.</summary>
     private int NewCapacity(int current, int required)
@@ -612,7 +615,7 @@ public sealed class ListValue : DataObject
         int leftCount = 0;
         for (int at = node.Start; at < offset; at = SkipForward(node.Buffer, at)) leftCount++;
         int bytes = node.End - offset;
-        var right = new Node { Buffer = new byte[bytes + bytes / 4], Start = 0, End = bytes, Count = node.Count - leftCount };
+        var right = new Node { Buffer = NewBuffer(bytes + bytes / 4), Start = 0, End = bytes, Count = node.Count - leftCount };
         node.Buffer.AsSpan(offset, bytes).CopyTo(right.Buffer);
         node.End = offset;
         node.Count = leftCount;
@@ -643,7 +646,7 @@ public sealed class ListValue : DataObject
         }
         else
         {
-            buffer = new byte[capacity];
+            buffer = NewBuffer(capacity);
         }
         int start = atFront ? buffer.Length - need : 0;
         var node = new Node { Buffer = buffer, Start = start, Count = 1 };
