@@ -50,6 +50,11 @@ workloads=(
   "HSET -P 16|-t hset -P 16"
   "SADD -P 16|-t sadd -P 16"
   "SPOP -P 16|-t spop -P 16"
+  "LPUSH -P 16|-t lpush -P 16"
+  "RPUSH -P 16|-t rpush -P 16"
+  "LPOP -P 16|-t lpop -P 16"
+  "RPOP -P 16|-t rpop -P 16"
+  "LRANGE_100 -P 1|-t lrange_100 -P 1"
 )
 if [ -n "${ONLY:-}" ]; then
   kept=(); for w in "${workloads[@]}"; do [[ ${w%%|*} =~ $ONLY ]] && kept+=("$w"); done; workloads=("${kept[@]}")
@@ -68,7 +73,8 @@ for round in $(seq "$ROUNDS"); do
     label=${w%%|*}; args=${w#*|}
     for n in "${order[@]}"; do
       # shellcheck disable=SC2086
-      rps=$( (redis-benchmark -p "${PORT[$n]}" -c 50 -r 100000 -n "$REQUESTS" $args --csv 2>/dev/null || true) | awk -F'","' 'NR==2 {print $2}')
+      # The last row: LRANGE tests first print the LPUSH run that fills the list.
+      rps=$( (redis-benchmark -p "${PORT[$n]}" -c 50 -r 100000 -n "$REQUESTS" $args --csv 2>/dev/null || true) | awk -F'","' 'NR>1 {rps=$2} END {print rps}')
       echo "$label|$n|${rps:-0}" >> "$results"
     done
   done
@@ -172,6 +178,25 @@ for n in spinel redis; do
   printf '%-12s%24s%24s%24s\n' "$n" "${per[0]}" "${per[1]}" "${per[2]}"
 done
 rm -f "$small" "$small10k" "$warm"
+
+# List memory: bytes per element of one list of 1M elements ("value12345"), pushed by pipelined RPUSH.
+python3 - "$load" <<'PY'
+import sys
+with open(sys.argv[1], "wb") as f:
+    for i in range(1_000_000):
+        f.write(b"*3\r\n$5\r\nRPUSH\r\n$7\r\nbiglist\r\n$10\r\nvalue12345\r\n")
+PY
+echo
+printf '%-12s%24s\n' "list memory" "1 x 1M: rss / used"
+for n in spinel redis; do
+  start_server "$n"
+  sleep 1
+  before=$(rss "${PID[$n]}"); used_before=$(used_memory "${PORT[$n]}")
+  redis-cli -p "${PORT[$n]}" --pipe < "$load" >/dev/null
+  sleep 2
+  printf '%-12s%24s\n' "$n" "$(awk -v a="$(rss "${PID[$n]}")" -v b="$before" -v ua="$(used_memory "${PORT[$n]}")" -v ub="$used_before" \
+    'BEGIN {printf "%.1f / %.1f", (a-b)/1000000, (ua-ub)/1000000}')"
+done
 
 # Expiry: 1M keys with a 1 s TTL that nobody reads again must be reclaimed by the active cycle.
 write_load "$load" ttl: PX 1000
