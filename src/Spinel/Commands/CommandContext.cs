@@ -34,6 +34,15 @@ public sealed class CommandContext
     /// <summary>Set when a re-run command found nothing to serve it and stays blocked.</summary>
     internal bool StillBlocked { get; set; }
 
+    /// <summary>While re-running a blocked command: the key whose change woke it.</summary>
+    internal byte[]? ReadyKey { get; set; }
+
+    /// <summary>
+    /// False for a key other than the one that woke a blocked command: as in Redis, a waiter on several keys
+    /// is served from the key that became ready, whatever the others hold now.
+    /// </summary>
+    public bool MayServeFrom(ReadOnlySpan<byte> key) => ReadyKey is null || key.SequenceEqual(ReadyKey);
+
     public Keyspace Keyspace => Server.Keyspace;
     public Database Db => Server.Keyspace[Client.Db];
     public int ArgCount => Args.Count;
@@ -107,6 +116,7 @@ public sealed class CommandContext
         long deadline = timeoutMs == 0 || timeoutMs > 3_153_600_000_000 ? 0 : Environment.TickCount64 + timeoutMs;
         var blocked = new BlockedClient(this, keys, waitsFor, deadline);
         Client.Blocked = blocked;
+        Client.PendingWait = blocked;
         Server.Blocking.Add(blocked);
     }
 

@@ -51,8 +51,9 @@ internal sealed class ClientConnection
         {
             while (!Session.CloseAfterReply)
             {
-                if (Session.Blocked is { } blocked)
+                if (Session.PendingWait is { } blocked)
                 {
+                    Session.PendingWait = null;
                     if (!await WaitWhileBlockedAsync(blocked).ConfigureAwait(false)) break;
                     _writer.WriteRaw(blocked.Reply.WrittenSpan);
                     blocked.Reply.Dispose();
@@ -194,7 +195,7 @@ internal sealed class ClientConnection
             if (parsed > 0)
             {
                 int executed = _server.Dispatcher.ExecuteBatch(_context, _batch, parsed);
-                if (Session.Blocked is not null)
+                if (Session.PendingWait is not null)
                 {
                     // The rest of the pipeline runs once the client is unblocked: leave it unparsed
                     // (a half-parsed command still starts at _start).

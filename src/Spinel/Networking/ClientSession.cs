@@ -44,6 +44,12 @@ public sealed class ClientSession
     /// <summary>The wait this client is parked in (BLPOP, ...), or null; changed under the keyspace lock.</summary>
     public Server.BlockedClient? Blocked { get; internal set; }
 
+    /// <summary>
+    /// The wait the connection has yet to await. Set together with <see cref="Blocked"/> but cleared only by
+    /// the connection itself, so a wake-up that lands before the connection starts waiting is not missed.
+    /// </summary>
+    internal Server.BlockedClient? PendingWait { get; set; }
+
     /// <summary>Set to reply and then close (QUIT, killing oneself, protocol errors).</summary>
     public bool CloseAfterReply { get; set; }
 

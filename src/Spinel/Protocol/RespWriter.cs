@@ -37,9 +37,17 @@ public sealed class RespWriter : IDisposable
         _length = 0;
         if (_buffer is not null)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
+            ReturnToPool(_buffer);
             _buffer = null;
         }
+    }
+
+    /// <summary>Buffers past this size, grown for one huge reply, go to the GC instead: the pool would keep them for good.</summary>
+    private const int MaxPooledSize = 1024 * 1024;
+
+    private static void ReturnToPool(byte[] buffer)
+    {
+        if (buffer.Length <= MaxPooledSize) ArrayPool<byte>.Shared.Return(buffer);
     }
 
     /// <summary>Drops everything written after <paramref name="length"/> (used to replace a partial reply).</summary>
@@ -61,7 +69,7 @@ public sealed class RespWriter : IDisposable
         long wanted = Math.Max((long)_buffer!.Length * 2, (long)_length + size);
         var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(wanted, Array.MaxLength));
         _buffer.AsSpan(0, _length).CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(_buffer);
+        ReturnToPool(_buffer);
         _buffer = bigger;
     }
 

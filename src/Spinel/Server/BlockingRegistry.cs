@@ -125,7 +125,10 @@ public sealed class BlockingRegistry
             {
                 var client = first.Value;
                 if (keyspace[client.Db].Peek(waiters.Key) is not DataObject value || value.Type != client.WaitsFor) break;
-                if (!tryServe(client)) break;
+                client.Context.ReadyKey = waiters.Key;
+                bool served = tryServe(client);
+                client.Context.ReadyKey = null;
+                if (!served) break;
                 Release(client);
             }
         }

@@ -38,7 +38,7 @@ public sealed class Dispatcher
             for (int i = 0; i < count; i++)
             {
                 Execute(ctx, batch[i], ref timestamp);
-                if (ctx.Client.CloseAfterReply || ctx.Client.Blocked is not null) return i + 1;
+                if (ctx.Client.CloseAfterReply || ctx.Client.PendingWait is not null) return i + 1;
             }
             return count;
         }

@@ -214,11 +214,13 @@ public sealed class SpinelServer : IAsyncDisposable
     private void CloseIdleClients()
     {
         if (Config.Timeout <= 0) return;
-        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        // Whole seconds, as Redis counts them: a client is closed once its idle seconds exceed the setting,
+        // so one active within the last second is never at risk.
+        long nowSeconds = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000;
         foreach (var session in Clients.Sessions())
         {
             // Blocked clients are waiting on purpose: their own timeout governs them, as in Redis.
-            if (session.Blocked is null && now - session.LastInteractionMs > Config.Timeout * 1000)
+            if (session.Blocked is null && nowSeconds - session.LastInteractionMs / 1000 > Config.Timeout)
             {
                 Log.Verbose($"Closing idle client {session.Id}");
                 session.Disconnect();

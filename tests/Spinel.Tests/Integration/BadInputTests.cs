@@ -4,6 +4,7 @@ using Spinel.Tests.Infrastructure;
 namespace Spinel.Tests.Integration;
 
 /// <summary>Bad input over real sockets: the server answers or closes, never crashes, never balloons.</summary>
+[Collection(MemoryCollection.Name)]
 public sealed class BadInputTests(SpinelFixture fixture) : IClassFixture<SpinelFixture>
 {
     private static readonly string[] Pieces =

@@ -92,6 +92,24 @@ public sealed class BlockingTests(SpinelFixture fixture) : IClassFixture<SpinelF
     }
 
     [Fact]
+    public async Task A_push_that_lands_while_the_blocked_client_still_sends_earlier_replies_is_not_lost()
+    {
+        // GET of a 4 MB value, then BLPOP, in one pipeline: the client blocks while its connection is still
+        // sending the big reply, and the push arrives in that window. The wake-up must not be missed.
+        await using var setup = await fixture.ConnectAsync();
+        Assert.Equal("+OK\r\n", await setup.CallAsync("SET", "big-reply", new string('v', 4 * 1024 * 1024)));
+        await using var c = await fixture.ConnectAsync();
+        await using var producer = await fixture.ConnectAsync();
+        for (int i = 0; i < 20; i++)
+        {
+            await c.SendRawAsync("*2\r\n$3\r\nGET\r\n$9\r\nbig-reply\r\n*3\r\n$5\r\nBLPOP\r\n$6\r\nwindow\r\n$1\r\n0\r\n");
+            Assert.Equal(":1\r\n", await producer.CallAsync("RPUSH", "window", "v" + i));
+            Assert.Equal(4 * 1024 * 1024 + 12, (await c.ReadReplyAsync()).Length);
+            Assert.Equal(KeyAndValue("window", "v" + i), Encoding.Latin1.GetString(await c.ReadReplyAsync()));
+        }
+    }
+
+    [Fact]
     public async Task A_client_that_disconnects_while_blocked_leaves_nothing_behind()
     {
         var c = await fixture.ConnectAsync();
@@ -142,6 +160,19 @@ public sealed class BlockingTests(SpinelFixture fixture) : IClassFixture<SpinelF
         // A RENAME that brings a list under the key serves the waiter, as a push would.
         Assert.Equal("+OK\r\n", await other.CallAsync("RENAME", "source-list", "retyped"));
         Assert.Equal(KeyAndValue("retyped", "moved"), Encoding.Latin1.GetString(await c.ReadReplyAsync()));
+    }
+
+    [Fact]
+    public async Task A_waiter_on_several_keys_is_served_from_the_key_that_became_ready()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await c.SendAsync("BLPOP", "multi-a", "multi-b", "0");
+        await WaitForBlockedAsync(1);
+        await using var other = await fixture.ConnectAsync();
+        // An earlier key turning into a string does not stop the waiter from taking the later key's push (as Redis 7.0).
+        Assert.Equal("+OK\r\n", await other.CallAsync("SET", "multi-a", "string"));
+        Assert.Equal(":1\r\n", await other.CallAsync("RPUSH", "multi-b", "x"));
+        Assert.Equal(KeyAndValue("multi-b", "x"), Encoding.Latin1.GetString(await c.ReadReplyAsync()));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Spinel.Tests.Infrastructure;
 
 namespace Spinel.Tests.Integration;
 
+[Collection(MemoryCollection.Name)]
 public sealed class ConnectionTests(SpinelFixture fixture) : IClassFixture<SpinelFixture>
 {
     [Fact]

@@ -127,15 +127,17 @@ public sealed class ServerCommandsTests(SpinelFixture fixture) : IClassFixture<S
     [Fact]
     public async Task Timeout_closes_idle_clients_but_not_active_ones()
     {
-        await using var server = await SpinelFixture.StartAsync("--timeout", "1");
+        // Idle seconds are whole seconds, as in Redis: the idle client goes after 2 to 3 s. The busy one
+        // pings every 0.2 s, leaving a wide margin for a test host slow to schedule it.
+        await using var server = await SpinelFixture.StartAsync("--timeout", "2");
         int port = server.EndPoints[0].Port;
         await using var idle = await RawClient.ConnectAsync(port);
         await using var busy = await RawClient.ConnectAsync(port);
         Assert.Equal("+PONG\r\n", await idle.CallAsync("PING"));
-        for (int i = 0; i < 12; i++)
+        for (int i = 0; i < 18; i++)
         {
             Assert.Equal("+PONG\r\n", await busy.CallAsync("PING"));
-            await Task.Delay(250);
+            await Task.Delay(200);
         }
         Assert.True(await idle.IsClosedAsync());
         Assert.Equal("+PONG\r\n", await busy.CallAsync("PING"));

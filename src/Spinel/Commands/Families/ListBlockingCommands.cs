@@ -29,7 +29,7 @@ public static class ListBlockingCommands
         if (!ctx.TryGetTimeout(timeoutArg, out long timeoutMs)) return;
         for (int i = 1; i < timeoutArg; i++)
         {
-            if (ListCommands.TryServePop(ctx, ctx.Arg(i), left, count: -1, withKey: true)) return;
+            if (ctx.MayServeFrom(ctx.Arg(i)) && ListCommands.TryServePop(ctx, ctx.Arg(i), left, count: -1, withKey: true)) return;
         }
         ctx.Block(1, timeoutArg - 1, RedisType.List, timeoutMs);
     }

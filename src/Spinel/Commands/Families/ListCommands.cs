@@ -256,6 +256,7 @@ public static class ListCommands
         for (int i = firstKey; i < firstKey + numKeys; i++)
         {
             var key = ctx.Arg(i);
+            if (!ctx.MayServeFrom(key)) continue;
             var value = db.GetForWrite(key);
             if (value is null) continue;
             if (value is not ListValue list)
