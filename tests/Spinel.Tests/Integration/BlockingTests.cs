@@ -26,17 +26,24 @@ public sealed class BlockingTests(SpinelFixture fixture) : IClassFixture<SpinelF
         }
     }
 
-    [Fact]
-    public async Task Clients_blocked_on_a_key_are_served_first_come_first_served()
+    /// <summary>Connects <paramref name="count"/> clients that each send <paramref name="command"/> and block, in order.</summary>
+    private async Task<List<RawClient>> BlockClientsAsync(int count, params string[] command)
     {
         var clients = new List<RawClient>();
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < count; i++)
         {
             var c = await fixture.ConnectAsync();
             clients.Add(c);
-            await c.SendAsync("BLPOP", "fifo", "0");
+            await c.SendAsync(command);
             await WaitForBlockedAsync(i + 1);
         }
+        return clients;
+    }
+
+    [Fact]
+    public async Task Clients_blocked_on_a_key_are_served_first_come_first_served()
+    {
+        var clients = await BlockClientsAsync(3, "BLPOP", "fifo", "0");
         await using var producer = await fixture.ConnectAsync();
         Assert.Equal(":3\r\n", await producer.CallAsync("RPUSH", "fifo", "a", "b", "c"));
         Assert.Equal(KeyAndValue("fifo", "a"), Encoding.Latin1.GetString(await clients[0].ReadReplyAsync()));
@@ -49,14 +56,7 @@ public sealed class BlockingTests(SpinelFixture fixture) : IClassFixture<SpinelF
     [Fact]
     public async Task A_push_wakes_only_as_many_waiters_as_it_can_serve()
     {
-        var clients = new List<RawClient>();
-        for (int i = 0; i < 3; i++)
-        {
-            var c = await fixture.ConnectAsync();
-            clients.Add(c);
-            await c.SendAsync("BRPOP", "few", "0");
-            await WaitForBlockedAsync(i + 1);
-        }
+        var clients = await BlockClientsAsync(3, "BRPOP", "few", "0");
         await using var producer = await fixture.ConnectAsync();
         Assert.Equal(":1\r\n", await producer.CallAsync("LPUSH", "few", "only"));
         Assert.Equal(KeyAndValue("few", "only"), Encoding.Latin1.GetString(await clients[0].ReadReplyAsync()));
