@@ -61,7 +61,8 @@ public sealed class Dispatcher
             var args = batch[i];
             if (args.Count < 2 || _server.Commands.Find(args[0]) is not { FirstKey: 1 } spec) continue;
             hashes[n] = KeyHash.Of(args[1]);
-            commands[n++] = spec.LastKey == 1 && args.Count >= 3 ? i : -1;
+            // Set and hash commands whose argument 2 is a member or field: their lookups get a second stage.
+            commands[n++] = spec.LastKey == 1 && args.Count >= 3 && (spec.Acl & ElementCommands) != 0 ? i : -1;
         }
         for (int stage = 0; stage < 3; stage++)
         {
@@ -85,6 +86,8 @@ public sealed class Dispatcher
         }
         tables.AsSpan(0, m).Clear();
     }
+
+    private const AclCategories ElementCommands = AclCategories.Set | AclCategories.Hash;
 
     // Scratch for PrefetchKeys, used under the keyspace lock.
     private readonly IPrefetchable?[] _elementTables = new IPrefetchable?[ClientConnection.MaxBatch];
