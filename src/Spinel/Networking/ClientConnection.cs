@@ -108,6 +108,19 @@ internal sealed class ClientConnection
     private async Task<bool> WaitWhileBlockedAsync(BlockedClient blocked)
     {
         using var stopTimer = new CancellationTokenSource();
+        try
+        {
+            return await WaitAsync(blocked, stopTimer.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            stopTimer.Cancel(); // a pending timer must not outlive the wait (it can be set for days)
+        }
+    }
+
+    /// <summary>The loop of <see cref="WaitWhileBlockedAsync"/>; <paramref name="stopTimer"/> ends its deadline timer.</summary>
+    private async Task<bool> WaitAsync(BlockedClient blocked, CancellationToken stopTimer)
+    {
         Task? timer = null;
         while (true)
         {
@@ -115,7 +128,7 @@ internal sealed class ClientConnection
             {
                 // Task.Delay takes at most ~24 days: longer waits re-arm.
                 long remaining = Math.Clamp(blocked.DeadlineTicks - Environment.TickCount64, 0, int.MaxValue - 1);
-                timer = Task.Delay(TimeSpan.FromMilliseconds(remaining), stopTimer.Token);
+                timer = Task.Delay(TimeSpan.FromMilliseconds(remaining), stopTimer);
             }
             if (_blockedReceive is null && _end - _start < MaxBufferedWhileBlocked)
             {
@@ -123,11 +136,7 @@ internal sealed class ClientConnection
                 _blockedReceive = _socket.ReceiveAsync(_in.AsMemory(_end), SocketFlags.None).AsTask();
             }
             var done = await Task.WhenAny(WaitTasks(blocked.Woken.Task, _blockedReceive, timer)).ConfigureAwait(false);
-            if (done == blocked.Woken.Task)
-            {
-                stopTimer.Cancel();
-                return true;
-            }
+            if (done == blocked.Woken.Task) return true;
             if (done == _blockedReceive)
             {
                 _blockedReceive = null;

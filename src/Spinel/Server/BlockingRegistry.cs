@@ -12,9 +12,8 @@ namespace Spinel.Server;
 /// </summary>
 public sealed class BlockingRegistry
 {
-    private sealed class KeyWaiters(int db, byte[] key)
+    private sealed class KeyWaiters(byte[] key)
     {
-        public readonly int Db = db;
         public readonly byte[] Key = key;
         public readonly LinkedList<BlockedClient> Queue = new();
         public bool Ready;
@@ -42,7 +41,7 @@ public sealed class BlockingRegistry
             byte[] key = client.Keys[i];
             int hash = KeyHash.Of(key);
             int index = table.Find(key, hash);
-            var waiters = index >= 0 ? table.ValueAt(index) : table.ValueAt(table.Insert(key, hash, new KeyWaiters(client.Db, key)));
+            var waiters = index >= 0 ? table.ValueAt(index) : table.ValueAt(table.Insert(key, hash, new KeyWaiters(key)));
             client.Nodes[i] = waiters.Queue.AddLast(client);
         }
         Count++;

@@ -105,9 +105,10 @@ public sealed class SpinelServer : IAsyncDisposable
     /// </summary>
     private static void AllowRebindDuringTimeWait(Socket socket)
     {
-        if (OperatingSystem.IsWindows()) return; // Windows' SO_REUSEADDR allows stealing a bound port
-        const int SolSocket = 1, SoReuseAddr = 2; // Linux values
-        if (OperatingSystem.IsLinux()) socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
+        // Linux only: the option numbers below are Linux's, and Windows' SO_REUSEADDR would allow stealing a bound port.
+        if (!OperatingSystem.IsLinux()) return;
+        const int SolSocket = 1, SoReuseAddr = 2;
+        socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
     }
 
     private static IPAddress ParseBindAddress(string text) => text switch
@@ -214,8 +215,8 @@ public sealed class SpinelServer : IAsyncDisposable
     private void CloseIdleClients()
     {
         if (Config.Timeout <= 0) return;
-        // Whole seconds, as Redis counts them: a client is closed once its idle seconds exceed the setting,
-        // so one active within the last second is never at risk.
+        // Whole seconds, as Redis counts them: a client goes once its idle seconds exceed the setting,
+        // between N and N+1 seconds after its last command.
         long nowSeconds = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000;
         foreach (var session in Clients.Sessions())
         {

@@ -413,7 +413,7 @@ public static class HashCommands
         int kept = 0;
         for (int i = 0; i < indices.Count; i++)
         {
-            if (patternArg > 0 && !GlobMatcher.IsMatch(pattern, PackedPair.KeyOf(table.KeyAt(indices[i])))) continue;
+            if (patternArg > 0 && !GlobMatcher.IsMatch(pattern, hash.PairAt(indices[i]).Field)) continue;
             indices[kept++] = indices[i];
         }
         ctx.Reply.WriteArrayHeader(2);
