@@ -32,12 +32,15 @@ public sealed class Dispatcher
         var keyspace = _server.Keyspace;
         lock (keyspace.Lock)
         {
+            // Each name is looked up once: the prefetch and the execution share the result.
+            var specs = _specs;
+            for (int i = 0; i < count; i++) specs[i] = _server.Commands.Find(batch[i][0]);
             if (count >= 4) PrefetchKeys(ctx, batch, count);
             // One clock read per command: each command's end is the next one's start.
             long timestamp = Stopwatch.GetTimestamp();
             for (int i = 0; i < count; i++)
             {
-                Execute(ctx, batch[i], ref timestamp);
+                Execute(ctx, batch[i], specs[i], ref timestamp);
                 if (ctx.Client.CloseAfterReply || ctx.Client.PendingWait is not null) return i + 1;
             }
             return count;
@@ -59,7 +62,7 @@ public sealed class Dispatcher
         for (int i = 0; i < count; i++)
         {
             var args = batch[i];
-            if (args.Count < 2 || _server.Commands.Find(args[0]) is not { FirstKey: 1 } spec) continue;
+            if (args.Count < 2 || _specs[i] is not { FirstKey: 1 } spec) continue;
             hashes[n] = KeyHash.Of(args[1]);
             // Set and hash commands whose argument 2 is a member or field: their lookups get a second stage.
             commands[n++] = spec.LastKey == 1 && args.Count >= 3 && (spec.Acl & ElementCommands) != 0 ? i : -1;
@@ -89,22 +92,22 @@ public sealed class Dispatcher
 
     private const AclCategories ElementCommands = AclCategories.Set | AclCategories.Hash;
 
-    // Scratch for PrefetchKeys, used under the keyspace lock.
+    // Scratch for ExecuteBatch and PrefetchKeys, used under the keyspace lock.
+    private readonly CommandSpec?[] _specs = new CommandSpec?[ClientConnection.MaxBatch];
     private readonly IPrefetchable?[] _elementTables = new IPrefetchable?[ClientConnection.MaxBatch];
 
     /// <summary>Runs one command; the caller holds the keyspace lock.</summary>
     public void Execute(CommandContext ctx, ArgumentList args)
     {
         long timestamp = Stopwatch.GetTimestamp();
-        Execute(ctx, args, ref timestamp);
+        Execute(ctx, args, _server.Commands.Find(args[0]), ref timestamp);
     }
 
-    /// <summary>Runs one command that starts at <paramref name="timestamp"/>; leaves it at the command's end.</summary>
-    private void Execute(CommandContext ctx, ArgumentList args, ref long timestamp)
+    /// <summary>Runs one command, already looked up, that starts at <paramref name="timestamp"/>; leaves it at the command's end.</summary>
+    private void Execute(CommandContext ctx, ArgumentList args, CommandSpec? spec, ref long timestamp)
     {
         ctx.Args = args;
         var reply = ctx.Reply;
-        var spec = _server.Commands.Find(args[0]);
         if (spec is null)
         {
             RejectUnknown(ctx);
