@@ -80,7 +80,7 @@ results=$(mktemp)
 for w in "${workloads[@]}"; do
   args=${w#*|}
   # shellcheck disable=SC2086
-  for n in "${names[@]}"; do redis-benchmark -p "${PORT[$n]}" -c 50 -r 100000 -n 100000 $args -q >/dev/null 2>&1 || true; done
+  for n in "${names[@]}"; do redis-benchmark -p "${PORT[$n]}" -c 50 -r 100000 -n 100000 -q $args >/dev/null 2>&1 || true; done
 done
 for round in $(seq "$ROUNDS"); do
   # Rotate which server goes first, so no server always runs right after the same neighbour.
@@ -88,9 +88,10 @@ for round in $(seq "$ROUNDS"); do
   for w in "${workloads[@]}"; do
     label=${w%%|*}; args=${w#*|}
     for n in "${order[@]}"; do
+      # The last row: LRANGE tests first print the LPUSH run that fills the list. Options go before $args,
+      # which may end in a command line (redis-benchmark reads everything after the command as its arguments).
       # shellcheck disable=SC2086
-      # The last row: LRANGE tests first print the LPUSH run that fills the list.
-      rps=$( (redis-benchmark -p "${PORT[$n]}" -c 50 -r 100000 -n "$REQUESTS" $args --csv 2>/dev/null || true) | awk -F'","' 'NR>1 {rps=$2} END {print rps}')
+      rps=$( (redis-benchmark -p "${PORT[$n]}" -c 50 -r 100000 -n "$REQUESTS" --csv $args 2>/dev/null || true) | awk -F'","' 'NR>1 {rps=$2} END {print rps}')
       echo "$label|$n|${rps:-0}" >> "$results"
     done
   done
