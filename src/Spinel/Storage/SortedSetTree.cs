@@ -32,11 +32,11 @@ public interface ITreeSearch
 }
 
 /// <summary>
-/// The order of a big sorted set: an order-statistic B+tree. Leaves hold up to 64 (score, member) items in
-/// order and are linked both ways for range walks; inner nodes hold each child's lower-bound key (for
+/// The order of a big sorted set: an order-statistic B+tree. Leaves hold up to 64 member arrays in order
+/// and are linked both ways for range walks; inner nodes hold each child's lower-bound key (for
 /// descending by score or member) and its item count (for descending by rank). So insert, delete, rank and
-/// the start of a range are O(log n), and memory is about 16 bytes an item plus little per node, far less
-/// than a skiplist's node per member. Not thread-safe: the keyspace lock guards it.
+/// the start of a range are O(log n), and memory is about 10 bytes an item (a reference in a leaf about 85%
+/// full) plus little per node, far less than a skiplist's node per member. Not thread-safe: the keyspace lock guards it.
 /// </summary>
 public sealed class SortedSetTree
 {
@@ -55,7 +55,8 @@ public sealed class SortedSetTree
 
     public sealed class Leaf : Node
     {
-        public readonly TreeItem[] Items = new TreeItem[LeafCapacity];
+        /// <summary>The members' arrays; each score is read from its array, so an item costs one reference.</summary>
+        public readonly byte[][] Items = new byte[LeafCapacity][];
         public Leaf? Prev;
         public Leaf? Next;
     }
@@ -176,7 +177,7 @@ public sealed class SortedSetTree
         while (lo < hi)
         {
             int mid = (lo + hi) >>> 1;
-            if (search.AtOrAfter(items[mid])) hi = mid;
+            if (search.AtOrAfter(ItemOf(items[mid]))) hi = mid;
             else lo = mid + 1;
         }
         return lo;
@@ -205,10 +206,10 @@ public sealed class SortedSetTree
     /// <summary>Inserts under <paramref name="node"/>; returns the new right sibling when the node split.</summary>
     private Node? InsertInto(Node node, in TreeItem item, ref KeySearch search)
     {
-        if (node is Leaf leaf) return InsertIntoLeaf(leaf, in item, LeafSearch(leaf, ref search));
+        if (node is Leaf leaf) return InsertIntoLeaf(leaf, item.Stored, LeafSearch(leaf, ref search));
         var inner = (Inner)node;
         int ci = Route(inner, ref search);
-        if (inner.Children[ci] is Leaf { Count: LeafCapacity } full && TryShiftToSibling(inner, ci, full, in item, LeafSearch(full, ref search))) return null;
+        if (inner.Children[ci] is Leaf { Count: LeafCapacity } full && TryShiftToSibling(inner, ci, full, item.Stored, LeafSearch(full, ref search))) return null;
         inner.Sizes[ci]++;
         var split = InsertInto(inner.Children[ci], in item, ref search);
         if (split is null) return null;
@@ -220,7 +221,7 @@ public sealed class SortedSetTree
     /// Makes room in a full leaf by handing one item to a neighbouring leaf with space, instead of splitting:
     /// leaves then stay about 85% full rather than 70%, which is most of the tree's memory.
     /// </summary>
-    private static bool TryShiftToSibling(Inner inner, int ci, Leaf leaf, in TreeItem item, int at)
+    private static bool TryShiftToSibling(Inner inner, int ci, Leaf leaf, byte[] item, int at)
     {
         if (ci > 0 && inner.Children[ci - 1] is Leaf { Count: < LeafCapacity } left)
         {
@@ -228,39 +229,39 @@ public sealed class SortedSetTree
             {
                 // Below the leaf's first item but not below its bound: it ends the left leaf.
                 left.Items[left.Count++] = item;
-                inner.Keys[ci] = leaf.Items[0];
+                inner.Keys[ci] = ItemOf(leaf.Items[0]);
             }
             else
             {
                 left.Items[left.Count++] = leaf.Items[0];
                 Array.Copy(leaf.Items, 1, leaf.Items, 0, at - 1);
                 leaf.Items[at - 1] = item;
-                inner.Keys[ci] = leaf.Items[0];
+                inner.Keys[ci] = ItemOf(leaf.Items[0]);
             }
             inner.Sizes[ci - 1]++;
             return true;
         }
         if (ci + 1 < inner.Count && inner.Children[ci + 1] is Leaf { Count: < LeafCapacity } right)
         {
-            if (at == LeafCapacity) InsertAt(right, 0, in item);
+            if (at == LeafCapacity) InsertAt(right, 0, item);
             else
             {
-                InsertAt(right, 0, in leaf.Items[LeafCapacity - 1]);
+                InsertAt(right, 0, leaf.Items[LeafCapacity - 1]);
                 Array.Copy(leaf.Items, at, leaf.Items, at + 1, LeafCapacity - 1 - at);
                 leaf.Items[at] = item;
             }
-            inner.Keys[ci + 1] = right.Items[0];
+            inner.Keys[ci + 1] = ItemOf(right.Items[0]);
             inner.Sizes[ci + 1]++;
             return true;
         }
         return false;
     }
 
-    private Leaf? InsertIntoLeaf(Leaf leaf, in TreeItem item, int at)
+    private Leaf? InsertIntoLeaf(Leaf leaf, byte[] item, int at)
     {
         if (leaf.Count < LeafCapacity)
         {
-            InsertAt(leaf, at, in item);
+            InsertAt(leaf, at, item);
             return null;
         }
         var right = new Leaf();
@@ -277,8 +278,8 @@ public sealed class SortedSetTree
             Array.Clear(leaf.Items, half, LeafCapacity - half);
             leaf.Count = half;
             right.Count = LeafCapacity - half;
-            if (at <= half) InsertAt(leaf, at, in item);
-            else InsertAt(right, at - half, in item);
+            if (at <= half) InsertAt(leaf, at, item);
+            else InsertAt(right, at - half, item);
         }
         right.Prev = leaf;
         right.Next = leaf.Next;
@@ -288,7 +289,7 @@ public sealed class SortedSetTree
         return right;
     }
 
-    private static void InsertAt(Leaf leaf, int at, in TreeItem item)
+    private static void InsertAt(Leaf leaf, int at, byte[] item)
     {
         var items = leaf.Items;
         if (at < leaf.Count) Array.Copy(items, at, items, at + 1, leaf.Count - at);
@@ -348,7 +349,9 @@ public sealed class SortedSetTree
         return total;
     }
 
-    private static TreeItem FirstKey(Node node) => node is Leaf leaf ? leaf.Items[0] : ((Inner)node).Keys[0];
+    private static TreeItem FirstKey(Node node) => node is Leaf leaf ? ItemOf(leaf.Items[0]) : ((Inner)node).Keys[0];
+
+    private static TreeItem ItemOf(byte[] stored) => new(ScoredMember.ScoreOf(stored), stored);
 
     // ---- delete ----
 
@@ -388,7 +391,7 @@ public sealed class SortedSetTree
         if (node is Leaf leaf)
         {
             int at = LeafSearch(leaf, ref search);
-            if (at >= leaf.Count || !ReferenceEquals(leaf.Items[at].Stored, stored)) return false;
+            if (at >= leaf.Count || !ReferenceEquals(leaf.Items[at], stored)) return false;
             RemoveItem(leaf, at);
             return true;
         }
@@ -425,7 +428,7 @@ public sealed class SortedSetTree
         int tail = leaf.Count - at - 1;
         if (tail > 0) Array.Copy(items, at + 1, items, at, tail);
         leaf.Count--;
-        items[leaf.Count] = default;
+        items[leaf.Count] = null!;
     }
 
     /// <summary>After a removal under child <paramref name="ci"/>: drops it when empty, merges it with a neighbour when both fit in one node.</summary>
@@ -503,7 +506,7 @@ public sealed class SortedSetTree
             if (leaf.Count == 0 && _count > 0) throw new InvalidOperationException("empty leaf in a non-empty tree");
             for (int i = 0; i < leaf.Count; i++)
             {
-                var item = leaf.Items[i];
+                var item = ItemOf(leaf.Items[i]);
                 if (previous is { } p && p.CompareTo(item.Score, item.Member) >= 0) throw new InvalidOperationException("out of order");
                 previous = item;
                 walked++;
@@ -520,7 +523,7 @@ public sealed class SortedSetTree
         {
             for (int i = 0; i < leaf.Count; i++)
             {
-                var item = leaf.Items[i];
+                var item = ItemOf(leaf.Items[i]);
                 if (lower is { } lo && lo.CompareTo(item.Score, item.Member) > 0) throw new InvalidOperationException("item below its lower bound");
                 if (upper is { } hi && hi.CompareTo(item.Score, item.Member) <= 0) throw new InvalidOperationException("item at or above the next bound");
             }
@@ -554,7 +557,12 @@ public struct TreeCursor
 
     public readonly bool IsValid => Leaf is not null && Index < Leaf.Count;
 
-    public readonly ref TreeItem Item => ref Leaf!.Items[Index];
+    /// <summary>The member's array (<see cref="ScoredMember"/>): score, then bytes.</summary>
+    public readonly byte[] Stored => Leaf!.Items[Index];
+
+    public readonly double Score => ScoredMember.ScoreOf(Leaf!.Items[Index]);
+
+    public readonly ReadOnlySpan<byte> Member => ScoredMember.KeyOf(Leaf!.Items[Index]);
 
     public void MoveNext()
     {

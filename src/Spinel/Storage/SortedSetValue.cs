@@ -223,7 +223,7 @@ public sealed partial class SortedSetValue : DataObject
         for (int i = 0; i < count; i++)
         {
             var cursor = tree.At(start);
-            byte[] stored = cursor.Item.Stored;
+            byte[] stored = cursor.Stored;
             var member = ScoredMember.KeyOf(stored);
             _table.Remove(member, KeyHash.Of(member));
             tree.RemoveAt(start);
@@ -265,8 +265,7 @@ public sealed partial class SortedSetValue : DataObject
         _tree = null;
         for (var cursor = new TreeCursor(tree.First, 0); cursor.IsValid; cursor.MoveNext())
         {
-            ref var item = ref cursor.Item;
-            AppendToListpack(item.Member, item.Score);
+            AppendToListpack(cursor.Member, cursor.Score);
         }
     }
 
@@ -291,7 +290,7 @@ public sealed partial class SortedSetValue : DataObject
             var search = new ScoreAtLeast(range);
             rank = _tree.Find(ref search, out var cursor);
             if (!cursor.IsValid) return -1;
-            score = cursor.Item.Score;
+            score = cursor.Score;
         }
         return range.LteMax(score) ? rank : -1;
     }
@@ -317,7 +316,7 @@ public sealed partial class SortedSetValue : DataObject
             if (rank < 0) return -1;
             if (cursor.IsValid) cursor.MovePrevious();
             else cursor = new TreeCursor(_tree.Last, _tree.Last.Count - 1);
-            score = cursor.Item.Score;
+            score = cursor.Score;
         }
         return range.GteMin(score) ? rank : -1;
     }
@@ -349,7 +348,7 @@ public sealed partial class SortedSetValue : DataObject
         }
         var search = new LexAtLeast(range);
         int found = _tree.Find(ref search, out var cursor);
-        return cursor.IsValid && range.LteMax(cursor.Item.Member) ? found : -1;
+        return cursor.IsValid && range.LteMax(cursor.Member) ? found : -1;
     }
 
     /// <summary>The rank of the last member in <paramref name="range"/> by member bytes, or -1 (see <see cref="FirstInLexRange"/>).</summary>
@@ -371,7 +370,7 @@ public sealed partial class SortedSetValue : DataObject
         if (end == 0) return -1;
         if (cursor.IsValid) cursor.MovePrevious();
         else cursor = new TreeCursor(_tree.Last, _tree.Last.Count - 1);
-        return range.GteMin(cursor.Item.Member) ? end - 1 : -1;
+        return range.GteMin(cursor.Member) ? end - 1 : -1;
     }
 
     /// <summary>Redis's quick test before a listpack lex walk: the last member reaches min and the first does not pass max.</summary>
@@ -498,9 +497,9 @@ public sealed partial class SortedSetValue : DataObject
                 }
                 _started = true;
                 if (!_cursor.IsValid) return false;
-                ref var item = ref _cursor.Item;
-                Member = item.Member;
-                Score = item.Score;
+                byte[] stored = _cursor.Stored;
+                Member = ScoredMember.KeyOf(stored);
+                Score = ScoredMember.ScoreOf(stored);
                 return true;
             }
             if (_started && _offset >= 0) _offset = _reverse ? _set.PreviousEntry(_offset) : _set.NextEntry(_offset);
@@ -528,10 +527,9 @@ public sealed partial class SortedSetValue : DataObject
         var tree = new SortedSetTree();
         for (var cursor = new TreeCursor(_tree.First, 0); cursor.IsValid; cursor.MoveNext())
         {
-            ref var item = ref cursor.Item;
-            byte[] stored = (byte[])item.Stored.Clone();
-            table.Insert(stored, KeyHash.Of(item.Member), 0);
-            tree.Insert(item.Score, stored);
+            byte[] stored = (byte[])cursor.Stored.Clone();
+            table.Insert(stored, KeyHash.Of(ScoredMember.KeyOf(stored)), 0);
+            tree.Insert(ScoredMember.ScoreOf(stored), stored);
         }
         copy._table = table;
         copy._tree = tree;
