@@ -200,29 +200,37 @@ public static class SortedSetAlgebraCommands
         _ => value > current ? value : current,
     };
 
+    /// <summary>
+    /// Scores are combined in a plain member table first, as Redis does: building the sorted set directly would
+    /// treat -0 and 0 as the same score and keep the wrong sign.
+    /// </summary>
     private static SortedSetValue Union(List<Source> sources, Aggregate aggregate)
     {
         SortBySize(sources);
-        var result = SortedSetValue.CreateSkiplist();
+        var scores = new KeyTable<double>();
         foreach (var source in sources)
         {
             switch (source.Value)
             {
                 case SortedSetValue z:
-                    foreach (var entry in z) AddOrCombine(result, entry.Member, Weighted(entry.Score, source.Weight), aggregate);
+                    foreach (var entry in z) AddOrCombine(scores, entry.Member, Weighted(entry.Score, source.Weight), aggregate);
                     break;
                 case SetValue s:
-                    foreach (var member in s) AddOrCombine(result, member, Weighted(1, source.Weight), aggregate);
+                    foreach (var member in s) AddOrCombine(scores, member, Weighted(1, source.Weight), aggregate);
                     break;
             }
         }
+        var result = SortedSetValue.CreateSkiplist();
+        foreach (int i in scores) result.Set(scores.KeyAt(i), scores.ValueAt(i), long.MaxValue, long.MaxValue);
         return result;
     }
 
-    private static void AddOrCombine(SortedSetValue result, ReadOnlySpan<byte> member, double value, Aggregate aggregate)
+    private static void AddOrCombine(KeyTable<double> scores, ReadOnlySpan<byte> member, double value, Aggregate aggregate)
     {
-        if (result.TryGetScore(member, out double current)) value = Combine(aggregate, current, value);
-        result.Set(member, value, long.MaxValue, long.MaxValue);
+        int hash = KeyHash.Of(member);
+        int index = scores.Find(member, hash);
+        if (index < 0) scores.Insert(member.ToArray(), hash, value);
+        else scores.ValueAt(index) = Combine(aggregate, scores.ValueAt(index), value);
     }
 
     private static SortedSetValue Intersect(List<Source> sources, Aggregate aggregate)
