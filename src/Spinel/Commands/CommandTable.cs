@@ -27,6 +27,7 @@ public sealed class CommandTable
         Register(Families.SortedSetCommands.Commands);
         Register(Families.SortedSetRangeCommands.Commands);
         Register(Families.SortedSetBlockingCommands.Commands);
+        Register(Families.SortedSetAlgebraCommands.Commands);
         _slots = BuildSlots(_byName.Values);
         int maxOrdinal = 0;
         foreach (var spec in AllWithSubcommands()) maxOrdinal = Math.Max(maxOrdinal, spec.Ordinal);
