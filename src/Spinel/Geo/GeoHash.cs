@@ -89,6 +89,9 @@ public static class GeoHash
         return TruncateToInt64(score);
     }
 
+    /// <summary>C's double-to-int64 conversion on x86-64 (WITHHASH): truncation, or long.MinValue when out of range.</summary>
+    public static long ScoreAsInt64(double score) => (long)TruncateToInt64(score);
+
     // cvttsd2si: truncation, or 0x8000000000000000 for NaN and anything outside the long range.
     private static ulong TruncateToInt64(double d) =>
         d > -9223372036854777856.0 && d < 9223372036854775808.0 ? (ulong)(long)d : 0x8000_0000_0000_0000UL;

@@ -15,7 +15,7 @@ public static class GeoSearchArea
     private readonly record struct Cell(ulong Bits, int Step);
 
     /// <summary>Scans [Min, Max) of scores, in this order.</summary>
-    public readonly record struct ScoreRange(double Min, double Max);
+    public readonly record struct ScoreInterval(double Min, double Max);
 
     /// <summary>The lon/lat bounding box of the shape: [min lon, min lat, max lon, max lat].</summary>
     public static (double MinLon, double MinLat, double MaxLon, double MaxLat) BoundingBox(in GeoShape shape)
@@ -52,7 +52,7 @@ public static class GeoSearchArea
     }
 
     /// <summary>The score ranges to scan for <paramref name="shape"/>, at most 9, in Redis's order.</summary>
-    public static List<ScoreRange> Ranges(in GeoShape shape)
+    public static List<ScoreInterval> Ranges(in GeoShape shape)
     {
         var (minLon, minLat, maxLon, maxLat) = BoundingBox(shape);
         double lon = shape.CenterLon;
@@ -89,7 +89,7 @@ public static class GeoSearchArea
             if (area.LonMax > maxLon) Drop(neighbors, East, SouthEast, NorthEast);
         }
 
-        var ranges = new List<ScoreRange>(9);
+        var ranges = new List<ScoreInterval>(9);
         Cell last = default;
         for (int i = -1; i < 8; i++)
         {
@@ -98,7 +98,7 @@ public static class GeoSearchArea
             // Wide searches make neighbours coincide (they wrap around the globe): like Redis, skip a cell
             // equal to the last one scanned, except that the first neighbour is never compared to the center.
             if (i >= 0 && last.Step != 0 && cell == last) continue;
-            ranges.Add(new ScoreRange(Align(cell.Bits, step), Align(cell.Bits + 1, step)));
+            ranges.Add(new ScoreInterval(Align(cell.Bits, step), Align(cell.Bits + 1, step)));
             if (i >= 0) last = cell;
         }
         return ranges;

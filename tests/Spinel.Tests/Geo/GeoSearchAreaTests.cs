@@ -42,7 +42,7 @@ public class GeoSearchAreaTests
         var shape = new GeoShape { CenterLon = 13.361389, CenterLat = 38.115556, Radius = 0, ToMeters = 1 };
         GeoHash.TryScore(shape.CenterLon, shape.CenterLat, out ulong score);
         var ranges = GeoSearchArea.Ranges(shape);
-        Assert.Equal(new GeoSearchArea.ScoreRange(score, score + 1), ranges[0]);
+        Assert.Equal(new GeoSearchArea.ScoreInterval(score, score + 1), ranges[0]);
     }
 
     [Fact]
