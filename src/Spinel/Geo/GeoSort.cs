@@ -66,7 +66,6 @@ public static class GeoSort
 
             // Three-way partition: elements equal to the pivot collect at both ends, the smaller ones after the
             // left end and the larger ones before the right end.
-            bool swapped = false;
             int lessStart = start + 1, scanLow = start + 1;
             int scanHigh = start + n - 1, greaterEnd = start + n - 1;
             while (true)
@@ -76,7 +75,6 @@ public static class GeoSort
                 {
                     if (c == 0)
                     {
-                        swapped = true;
                         Swap(a, lessStart, scanLow);
                         lessStart++;
                     }
@@ -86,7 +84,6 @@ public static class GeoSort
                 {
                     if (c == 0)
                     {
-                        swapped = true;
                         Swap(a, scanHigh, greaterEnd);
                         greaterEnd--;
                     }
@@ -94,16 +91,8 @@ public static class GeoSort
                 }
                 if (scanLow > scanHigh) break;
                 Swap(a, scanLow, scanHigh);
-                swapped = true;
                 scanLow++;
                 scanHigh--;
-            }
-
-            // Nothing moved: the range looks sorted already, and insertion sort finishes it cheaply.
-            if (!swapped)
-            {
-                InsertionSort(a, start, n, compare);
-                return;
             }
 
             // Bring the equal elements from both ends to the middle.
