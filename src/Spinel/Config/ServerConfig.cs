@@ -46,6 +46,8 @@ public sealed partial class ServerConfig
     public long HashMaxListpackEntries { get; private set; } = 512;
     public long HashMaxListpackValue { get; private set; } = 64;
     public long SetMaxIntsetEntries { get; private set; } = 512;
+    public long ZsetMaxListpackEntries { get; private set; } = 128;
+    public long ZsetMaxListpackValue { get; private set; } = 64;
 
     /// <summary>list-max-listpack-size: negative -1..-5 caps list nodes at 4..64 KB, positive at that many elements.</summary>
     public int ListMaxListpackSize { get; private set; } = -2;

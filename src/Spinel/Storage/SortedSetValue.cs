@@ -83,6 +83,9 @@ public sealed partial class SortedSetValue : DataObject
 
     public int Count => _tree?.Count ?? _listCount;
 
+    /// <summary>The member table of the big encoding (null for a listpack): ZSCAN walks its buckets.</summary>
+    public KeyTable<byte, ScoredMember>? Table => _table;
+
     /// <summary>The member table of the big encoding, whose lookups a pipelined batch may prefetch.</summary>
     public override IPrefetchable? Elements => _table;
 

@@ -36,9 +36,9 @@ public static partial class GeoCommands
         return false;
     }
 
-    private static long MaxListpackEntries(CommandContext ctx) => 128;
+    private static long MaxListpackEntries(CommandContext ctx) => ctx.Server.Config.ZsetMaxListpackEntries;
 
-    private static long MaxListpackValue(CommandContext ctx) => 64;
+    private static long MaxListpackValue(CommandContext ctx) => ctx.Server.Config.ZsetMaxListpackValue;
 
     /// <summary>
     /// Parses a longitude and latitude at <paramref name="index"/>, index + 1; false after replying Redis's error
