@@ -139,7 +139,10 @@ public static partial class GeoCommands
                 ctx.Reply.WriteInteger(0);
                 return;
             }
-            set = new SortedSetValue();
+            // As ZADD: the encoding is chosen from the first member alone.
+            set = MaxListpackEntries(ctx) == 0 || MaxListpackValue(ctx) < ctx.Arg(first + 2).Length
+                ? SortedSetValue.CreateSkiplist()
+                : new SortedSetValue();
             ctx.Db.Set(key, set);
         }
 
