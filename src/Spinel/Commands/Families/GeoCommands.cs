@@ -19,10 +19,10 @@ public static partial class GeoCommands
         new("geopos", -2, "readonly", "@geo", Geopos, "RO ACCESS: index 1 range 0 1 0") { Group = "geo", Since = "3.2.0" },
         new("geosearch", -7, "readonly", "@geo", Geosearch, "RO ACCESS: index 1 range 0 1 0") { Group = "geo", Since = "6.2.0" },
         new("geosearchstore", -8, "write denyoom", "@geo", Geosearchstore, "OW UPDATE: index 1 range 0 1 0", "RO ACCESS: index 2 range 0 1 0") { Group = "geo", Since = "6.2.0" },
-        new("georadius", -6, "write denyoom", "@geo", Georadius, "RO ACCESS: index 1 range 0 1 0", "OW UPDATE: keyword STORE 6 range 0 1 0", "OW UPDATE: keyword STOREDIST 6 range 0 1 0") { Group = "geo", Since = "3.2.0" },
-        new("georadius_ro", -6, "readonly", "@geo", GeoradiusRo, "RO ACCESS: index 1 range 0 1 0") { Group = "geo", Since = "3.2.10" },
-        new("georadiusbymember", -5, "write denyoom", "@geo", Georadiusbymember, "RO ACCESS: index 1 range 0 1 0", "OW UPDATE: keyword STORE 5 range 0 1 0", "OW UPDATE: keyword STOREDIST 5 range 0 1 0") { Group = "geo", Since = "3.2.0" },
-        new("georadiusbymember_ro", -5, "readonly", "@geo", GeoradiusbymemberRo, "RO ACCESS: index 1 range 0 1 0") { Group = "geo", Since = "3.2.10" },
+        new("georadius", -6, "write denyoom", "@geo", Georadius, "RO ACCESS: index 1 range 0 1 0", "OW UPDATE: keyword STORE 6 range 0 1 0", "OW UPDATE: keyword STOREDIST 6 range 0 1 0") { DocFlags = ["deprecated"], DeprecatedSince = "6.2.0", ReplacedBy = "`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` argument", Group = "geo", Since = "3.2.0" },
+        new("georadius_ro", -6, "readonly", "@geo", GeoradiusRo, "RO ACCESS: index 1 range 0 1 0") { DocFlags = ["deprecated"], DeprecatedSince = "6.2.0", ReplacedBy = "`GEOSEARCH` with the `BYRADIUS` argument", Group = "geo", Since = "3.2.10" },
+        new("georadiusbymember", -5, "write denyoom", "@geo", Georadiusbymember, "RO ACCESS: index 1 range 0 1 0", "OW UPDATE: keyword STORE 5 range 0 1 0", "OW UPDATE: keyword STOREDIST 5 range 0 1 0") { DocFlags = ["deprecated"], DeprecatedSince = "6.2.0", ReplacedBy = "`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` and `FROMMEMBER` arguments", Group = "geo", Since = "3.2.0" },
+        new("georadiusbymember_ro", -5, "readonly", "@geo", GeoradiusbymemberRo, "RO ACCESS: index 1 range 0 1 0") { DocFlags = ["deprecated"], DeprecatedSince = "6.2.0", ReplacedBy = "`GEOSEARCH` with the `BYRADIUS` and `FROMMEMBER` arguments", Group = "geo", Since = "3.2.10" },
     ];
 
     private const string UndecodableMember = "ERR could not decode requested zset member";
