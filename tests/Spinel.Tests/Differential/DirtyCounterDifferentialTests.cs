@@ -32,6 +32,14 @@ public sealed class DirtyCounterDifferentialTests(DifferentialFixture fixture)
         "RPUSH d:a 1 2 3\nLMOVE d:a d:b LEFT RIGHT\nRPOPLPUSH d:a d:a\nLMOVE d:missing d:b LEFT LEFT\nLMOVE d:a d:b RIGHT LEFT\nRPOPLPUSH d:a d:b",
         "RPUSH d:a 1 2 3\nRPUSH d:b 4\nLMPOP 2 d:a d:b LEFT COUNT 2\nLMPOP 2 d:missing d:b RIGHT COUNT 5\nLMPOP 1 d:missing LEFT\nLMPOP 1 d:a RIGHT",
         "RPUSH d:l a\nCOPY d:l d:l2\nLPOS d:l a\nLRANGE d:l 0 -1\nLINDEX d:l 0\nLLEN d:l",
+        "ZADD d:z 1 a 2 b 3 c\nZADD d:z 1 a 5 b\nZADD d:z CH 1 a 6 b\nZADD d:z NX 9 a 9 n\nZADD d:z XX 9 zz\nZADD d:missing XX 1 a",
+        "ZADD d:z GT 1 a\nZADD d:z 5 a\nZADD d:z GT 1 a\nZADD d:z LT 1 a\nZADD d:z INCR 1 a\nZADD d:z INCR 0 a\nZINCRBY d:z 2 b\nZADD d:z INCR inf i\nZADD d:z INCR -inf i",
+        "ZADD d:z 1 a 2 b 3 c 4 d\nZREM d:z a x b\nZREM d:z x\nZREM d:z c d",
+        "ZADD d:z 1 a 2 b 3 c 4 d 5 e\nZREMRANGEBYRANK d:z 0 1\nZREMRANGEBYRANK d:z 5 9\nZREMRANGEBYSCORE d:z 3 4\nZREMRANGEBYSCORE d:z 9 9\nZREMRANGEBYLEX d:z - +",
+        "ZADD d:z 1 a 2 b 3 c 4 d 5 e\nZPOPMIN d:z\nZPOPMAX d:z 2\nZPOPMIN d:z 0\nZMPOP 2 d:missing d:z MIN COUNT 5\nZPOPMIN d:z",
+        "ZADD d:z 1 a 2 b 3 c\nBZPOPMIN d:z 0\nBZPOPMAX d:z 0\nBZMPOP 0 1 d:z MIN COUNT 9",
+        "ZADD d:z 1 a 2 b 3 c\nZRANGESTORE d:d d:z 0 1\nZRANGESTORE d:d d:z 5 9\nZRANGESTORE d:d d:z 5 9\nZRANGESTORE d:d d:missing 0 1\nZRANGESTORE d:z d:z 0 0",
+        "ZADD d:z 1 a 2 b\nZRANGE d:z 0 -1\nZSCORE d:z a\nZRANK d:z a\nZCOUNT d:z 0 9\nZRANDMEMBER d:z 5\nZSCAN d:z 0\nCOPY d:z d:c",
     ];
 
     [SkippableTheory]
