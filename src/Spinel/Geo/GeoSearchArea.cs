@@ -68,10 +68,10 @@ public static class GeoSearchArea
 
         // The estimate can leave part of the box outside the 3x3 cells when the center sits near its cell's
         // edge: one step coarser then.
-        bool tooFine = GeoHash.Decode(neighbors[0].Bits, step).LatMax < maxLat
-            || GeoHash.Decode(neighbors[1].Bits, step).LatMin > minLat
-            || GeoHash.Decode(neighbors[2].Bits, step).LonMax < maxLon
-            || GeoHash.Decode(neighbors[3].Bits, step).LonMin > minLon;
+        bool tooFine = GeoHash.Decode(neighbors[North].Bits, step).LatMax < maxLat
+            || GeoHash.Decode(neighbors[South].Bits, step).LatMin > minLat
+            || GeoHash.Decode(neighbors[East].Bits, step).LonMax < maxLon
+            || GeoHash.Decode(neighbors[West].Bits, step).LonMin > minLon;
         if (step > 1 && tooFine)
         {
             step--;
@@ -79,7 +79,8 @@ public static class GeoSearchArea
             neighbors = Neighbors(center, step);
         }
 
-        // Neighbours entirely beyond the box are dropped (not at step 1, where cells wrap around the globe).
+        // Where the center cell itself reaches past the bounding box, the neighbours on that side cannot hold
+        // matches and are dropped (not at step 1, where the cells wrap around the globe).
         if (step >= 2)
         {
             var area = GeoHash.Decode(center, step);
