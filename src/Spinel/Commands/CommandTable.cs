@@ -28,6 +28,7 @@ public sealed class CommandTable
         Register(Families.SortedSetRangeCommands.Commands);
         Register(Families.SortedSetBlockingCommands.Commands);
         Register(Families.SortedSetAlgebraCommands.Commands);
+        Register(Families.GeoCommands.Commands);
         _slots = BuildSlots(_byName.Values);
         int maxOrdinal = 0;
         foreach (var spec in AllWithSubcommands()) maxOrdinal = Math.Max(maxOrdinal, spec.Ordinal);
