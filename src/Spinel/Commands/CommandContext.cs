@@ -31,6 +31,12 @@ public sealed class CommandContext
     /// <summary>This context re-runs a blocked client's command: blocking again means "not served yet".</summary>
     internal bool IsWaking { get; init; }
 
+    /// <summary>
+    /// False where a command must not wait (inside EXEC; later in scripts): <see cref="Block"/> then replies as
+    /// a timeout would.
+    /// </summary>
+    internal bool CanBlock { get; set; } = true;
+
     /// <summary>Set when a re-run command found nothing to serve it and stays blocked.</summary>
     internal bool StillBlocked { get; set; }
 
@@ -101,13 +107,20 @@ public sealed class CommandContext
     /// Parks the client until a write to one of the keys in arguments [<paramref name="firstKey"/>,
     /// +<paramref name="keyCount"/>) leaves a <paramref name="waitsFor"/> value there, the timeout passes
     /// (0: never), or CLIENT UNBLOCK. The handler returns without a reply; when a key is ready it runs again,
-    /// and calls this again if it still cannot serve.
+    /// and calls this again if it still cannot serve. Where blocking is not allowed it replies a null array at
+    /// once, or a null bulk string with <paramref name="nullBulkIfNoWait"/> (BLMOVE and BRPOPLPUSH, as in Redis).
     /// </summary>
-    public void Block(int firstKey, int keyCount, RedisType waitsFor, long timeoutMs)
+    public void Block(int firstKey, int keyCount, RedisType waitsFor, long timeoutMs, bool nullBulkIfNoWait = false)
     {
         if (IsWaking)
         {
             StillBlocked = true;
+            return;
+        }
+        if (!CanBlock)
+        {
+            if (nullBulkIfNoWait) Reply.WriteNull();
+            else Reply.WriteNullArray();
             return;
         }
         var keys = new byte[keyCount][];

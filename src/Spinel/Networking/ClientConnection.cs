@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Spinel.Commands;
+using Spinel.Commands.Families;
 using Spinel.Protocol;
 using Spinel.Server;
 
@@ -83,6 +84,10 @@ internal sealed class ClientConnection
             if (Session.Blocked is { } blocked)
             {
                 lock (_server.Keyspace.Lock) _server.Blocking.Abandon(blocked);
+            }
+            if (Session.Watched is not null)
+            {
+                lock (_server.Keyspace.Lock) TransactionCommands.Discard(Session, _server.Keyspace);
             }
             Close();
             _writer.Dispose();

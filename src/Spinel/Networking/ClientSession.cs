@@ -50,6 +50,12 @@ public sealed class ClientSession
     /// </summary>
     internal Server.BlockedClient? PendingWait { get; set; }
 
+    /// <summary>The transaction being queued, between MULTI and EXEC or DISCARD; null otherwise.</summary>
+    public Server.MultiState? Multi { get; internal set; }
+
+    /// <summary>The keys this client WATCHes (created at its first WATCH).</summary>
+    public Storage.WatchedKeys? Watched { get; internal set; }
+
     /// <summary>Set to reply and then close (QUIT, killing oneself, protocol errors).</summary>
     public bool CloseAfterReply { get; set; }
 

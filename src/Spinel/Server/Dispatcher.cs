@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Spinel.Commands;
+using Spinel.Commands.Families;
 using Spinel.Networking;
 using Spinel.Protocol;
 using Spinel.Storage;
@@ -128,7 +129,7 @@ public sealed class Dispatcher
         if ((spec.Arity > 0 && spec.Arity != args.Count) || args.Count < -spec.Arity)
         {
             _server.Commands.StatsOf(spec).RejectedCalls++;
-            Reject(ctx, Errors.WrongArity(spec.FullName));
+            Reject(ctx, Errors.WrongArity(spec.FullName), spec);
             return;
         }
         if (spec.Is(CommandFlags.Protected) && !_server.Config.AllowsProtected(spec, ctx.Client))
@@ -140,27 +141,71 @@ public sealed class Dispatcher
         if (!ctx.Client.Authenticated && !spec.Is(CommandFlags.NoAuth))
         {
             _server.Commands.StatsOf(spec).RejectedCalls++;
-            Reject(ctx, Errors.NoAuth);
+            Reject(ctx, Errors.NoAuth, spec);
+            return;
+        }
+        if (ctx.Client.Multi is { } multi && TransactionCommands.IsQueued(spec))
+        {
+            Queue(ctx, multi, spec);
             return;
         }
 
         ctx.Command = spec;
         _server.Keyspace.RefreshClock(timestamp);
+        timestamp = Invoke(ctx, spec, timestamp);
+        ctx.Client.LastCommand = spec.FullName;
+        if (_server.Blocking.HasReady) _server.Blocking.ServeReady(_tryServe, _server.Keyspace);
+    }
+
+    /// <summary>Runs the handler and counts the call; returns the end timestamp.</summary>
+    private long Invoke(CommandContext ctx, CommandSpec spec, long start)
+    {
+        var reply = ctx.Reply;
         long errorsBefore = reply.ErrorCount;
+        long nestedBefore = _nestedErrors;
         spec.Handler!(ctx);
         long end = Stopwatch.GetTimestamp();
         var stats = _server.Commands.StatsOf(spec);
         stats.Calls++;
-        stats.Ticks += end - timestamp;
-        timestamp = end;
-        if (reply.ErrorCount != errorsBefore)
+        stats.Ticks += end - start;
+        // Errors of commands run inside this one (EXEC's queue) were counted to them already.
+        long ownErrors = reply.ErrorCount - errorsBefore - (_nestedErrors - nestedBefore);
+        if (ownErrors > 0)
         {
             stats.FailedCalls++;
             _server.Stats.CountError(reply.LastErrorCode);
         }
+        _nestedErrors += ownErrors;
         _server.Stats.CommandsProcessed++;
+        return end;
+    }
+
+    // Errors replied by commands so far, for telling a command's own errors from those of commands it ran.
+    private long _nestedErrors;
+
+    /// <summary>
+    /// Runs a command queued by MULTI, from EXEC: it was checked when queued, it sees the clock EXEC started
+    /// with, and blocked clients are served once EXEC is done, as in Redis.
+    /// </summary>
+    internal void RunQueued(CommandContext ctx, CommandSpec spec, ArgumentList args)
+    {
+        ctx.Args = args;
+        ctx.Command = spec;
+        Invoke(ctx, spec, Stopwatch.GetTimestamp());
+    }
+
+    /// <summary>After MULTI: a command that passed the checks above is queued (no-multi ones are refused).</summary>
+    private void Queue(CommandContext ctx, MultiState multi, CommandSpec spec)
+    {
+        if (spec.Is(CommandFlags.NoMulti))
+        {
+            _server.Commands.StatsOf(spec).RejectedCalls++;
+            Reject(ctx, "ERR Command not allowed inside a transaction");
+            return;
+        }
+        multi.Add(spec, ctx.Args);
         ctx.Client.LastCommand = spec.FullName;
-        if (_server.Blocking.HasReady) _server.Blocking.ServeReady(_tryServe, _server.Keyspace);
+        ctx.Reply.WriteRaw("+QUEUED\r\n"u8);
     }
 
     /// <summary>Re-runs a blocked client's command now that one of its keys changed; false if it must keep waiting.</summary>
@@ -181,8 +226,11 @@ public sealed class Dispatcher
         return true;
     }
 
-    private void Reject(CommandContext ctx, string message)
+    /// <summary>Refuses a command before it runs; inside MULTI this dooms the transaction, and a refused EXEC discards it.</summary>
+    private void Reject(CommandContext ctx, string message, CommandSpec? spec = null)
     {
+        if (spec is not null && TransactionCommands.IsExec(spec)) message = TransactionCommands.AbortMessage(ctx.Client, _server.Keyspace, message);
+        else if (ctx.Client.Multi is { } multi) multi.Aborted = true;
         ctx.Reply.WriteError(message);
         _server.Stats.CountError(ctx.Reply.LastErrorCode);
     }

@@ -233,6 +233,7 @@ public sealed class SpinelServer : IAsyncDisposable
     internal void NotifyKeyChanged(ReadOnlySpan<byte> key, int dbId, string eventName)
     {
         Blocking.Signal(dbId, key);
+        if (Keyspace.Watches.Count != 0) Keyspace.Watches.Touch(Keyspace[dbId], key);
     }
 
     /// <summary>Asks the server to stop; used by SHUTDOWN (from inside a command) and by hosts.</summary>

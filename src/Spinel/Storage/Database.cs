@@ -88,6 +88,16 @@ public sealed class Database
 
     public bool Exists(ReadOnlySpan<byte> key) => FindLive(key) >= 0;
 
+    /// <summary>Whether the key is stored, even past its deadline (not yet deleted); no side effects.</summary>
+    internal bool ContainsKey(ReadOnlySpan<byte> key) => Main.Find(key) >= 0;
+
+    /// <summary>Whether the key is stored but past its deadline (expired, not yet deleted); no side effects.</summary>
+    internal bool IsExpiredKey(ReadOnlySpan<byte> key)
+    {
+        int i = Main.Find(key);
+        return i >= 0 && IsExpiredAt(i);
+    }
+
     /// <summary>Creates or overwrites a key. Overwriting drops the deadline unless <paramref name="keepTtl"/>.</summary>
     public void Set(ReadOnlySpan<byte> key, object value, bool keepTtl = false)
     {
@@ -260,6 +270,7 @@ public sealed class Database
 
     public void Clear()
     {
+        _keyspace.Watches.TouchAll(Id, this, null);
         _keyspace.RemovedKeys += Main.Count;
         Main.Clear();
         Expires.Clear();

@@ -17,7 +17,11 @@ public sealed class Keyspace
     {
         _dbs = new Database[databases];
         for (int i = 0; i < databases; i++) _dbs[i] = new Database(this, i);
+        Watches = new WatchRegistry(databases);
     }
+
+    /// <summary>Keys clients WATCH; writes, expiry, flushes and SWAPDB mark their watchers dirty.</summary>
+    public WatchRegistry Watches { get; }
 
     /// <summary>The one lock that makes commands atomic. Never held across I/O.</summary>
     public Lock Lock { get; } = new();
@@ -152,11 +156,14 @@ public sealed class Keyspace
     {
         Stats.ExpiredKeys++;
         Dirty++;
+        if (Watches.Count != 0) Watches.Touch(db, key);
         if (KeyExpired is { } handler) handler(db, key.ToArray());
     }
 
     public void SwapDatabases(int a, int b)
     {
+        Watches.TouchAll(a, _dbs[a], _dbs[b]);
+        Watches.TouchAll(b, _dbs[b], _dbs[a]);
         (_dbs[a], _dbs[b]) = (_dbs[b], _dbs[a]);
         _dbs[a].Id = a;
         _dbs[b].Id = b;

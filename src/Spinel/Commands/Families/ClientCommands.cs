@@ -173,7 +173,14 @@ public static class ClientCommands
         long outputLength = s.Writer.Length;
         long totalMemory = s.QueryBufferSize + outputLength + argvMem;
         return sb.Append(CultureInfo.InvariantCulture,
-            $"id={s.Id} addr={s.Address} laddr={s.LocalAddress} fd=-1 name={s.Name} age={Math.Max(0, nowMs - s.CreatedMs) / 1000} idle={Math.Max(0, nowMs - s.LastInteractionMs) / 1000} flags={(s.Blocked is null ? "N" : "b")} db={s.Db} sub=0 psub=0 ssub=0 multi=-1 qbuf={s.QueryBufferLength} qbuf-free={s.QueryBufferSize - s.QueryBufferLength} argv-mem={argvMem} multi-mem=0 rbs={outputLength} rbp={outputLength} obl={outputLength} oll=0 omem=0 tot-mem={totalMemory} events=r cmd={cmd} user={s.User} redir=-1 resp={s.Protocol}");
+            $"id={s.Id} addr={s.Address} laddr={s.LocalAddress} fd=-1 name={s.Name} age={Math.Max(0, nowMs - s.CreatedMs) / 1000} idle={Math.Max(0, nowMs - s.LastInteractionMs) / 1000} flags={Flags(s)} db={s.Db} sub=0 psub=0 ssub=0 multi={s.Multi?.Count ?? -1} qbuf={s.QueryBufferLength} qbuf-free={s.QueryBufferSize - s.QueryBufferLength} argv-mem={argvMem} multi-mem={s.Multi?.Bytes ?? 0} rbs={outputLength} rbp={outputLength} obl={outputLength} oll=0 omem=0 tot-mem={totalMemory} events=r cmd={cmd} user={s.User} redir=-1 resp={s.Protocol}");
+    }
+
+    /// <summary>CLIENT LIST's flags, in Redis's order: x in MULTI, b blocked, d a watched key changed; N for none.</summary>
+    private static string Flags(ClientSession s)
+    {
+        string flags = (s.Multi is null ? "" : "x") + (s.Blocked is null ? "" : "b") + (s.Watched is { Dirty: true } ? "d" : "");
+        return flags.Length == 0 ? "N" : flags;
     }
 
     /// <summary>CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends another client's blocking wait as if it timed out, or with an error.</summary>

@@ -153,6 +153,7 @@ public static class ConnectionCommands
 
     private static void Reset(CommandContext ctx)
     {
+        TransactionCommands.Discard(ctx.Client, ctx.Keyspace);
         ctx.Client.Reset(!ctx.Server.Config.AuthRequired);
         ctx.Reply.WriteRaw("+RESET\r\n"u8);
     }

@@ -45,7 +45,7 @@ public static class ListBlockingCommands
     private static void BlockingMove(CommandContext ctx, bool fromLeft, bool toLeft, int timeoutArg)
     {
         if (!ctx.TryGetTimeout(timeoutArg, out long timeoutMs)) return;
-        if (!ListCommands.TryServeMove(ctx, ctx.Arg(1), ctx.Arg(2), fromLeft, toLeft)) ctx.Block(1, 1, RedisType.List, timeoutMs);
+        if (!ListCommands.TryServeMove(ctx, ctx.Arg(1), ctx.Arg(2), fromLeft, toLeft)) ctx.Block(1, 1, RedisType.List, timeoutMs, nullBulkIfNoWait: true);
     }
 
     /// <summary>BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT n]; Redis checks the timeout after the rest.</summary>

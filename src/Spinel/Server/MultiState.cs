@@ -1,0 +1,28 @@
+using Spinel.Commands;
+using Spinel.Protocol;
+
+namespace Spinel.Server;
+
+/// <summary>A client between MULTI and EXEC/DISCARD: the commands queued so far, already checked and resolved.</summary>
+public sealed class MultiState
+{
+    private readonly List<(CommandSpec Spec, ArgumentList Args)> _queue = [];
+
+    /// <summary>A command was refused while queuing (unknown, wrong arity, NOAUTH, ...): EXEC replies EXECABORT.</summary>
+    public bool Aborted { get; internal set; }
+
+    public int Count => _queue.Count;
+
+    /// <summary>Bytes held by the queued arguments, for CLIENT LIST's multi-mem.</summary>
+    public long Bytes { get; private set; }
+
+    public (CommandSpec Spec, ArgumentList Args) this[int index] => _queue[index];
+
+    /// <summary>Queues a command; its arguments are copied, since the connection reuses its input buffer.</summary>
+    internal void Add(CommandSpec spec, ArgumentList args)
+    {
+        var copy = args.CopyOwned();
+        _queue.Add((spec, copy));
+        Bytes += copy.Buffer.Length + 16L * copy.Count;
+    }
+}
