@@ -12,7 +12,9 @@ REQUESTS=${REQUESTS:-300000}
 command -v redis-benchmark >/dev/null || { echo "needs redis-benchmark and redis-server (apt-get install redis-server redis-tools)"; exit 1; }
 
 dotnet build -c Release src/Spinel.Server -v quiet -nologo >/dev/null
+dotnet build -c Release bench/multi-load -v quiet -nologo >/dev/null
 SPINEL_DLL=src/Spinel.Server/bin/Release/net10.0/spinel-server.dll
+MULTI_LOAD_DLL=bench/multi-load/bin/Release/net10.0/multi-load.dll
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() { for _ in $(seq 100); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "server on $1 did not start"; exit 1; }
@@ -71,7 +73,15 @@ workloads=(
   "ZADD -P 16|-t zadd -P 16"
   "ZRANGE_100 -P 1|-P 1 ZRANGE bench:zset 0 99"
   "ZRANGEBYSCORE_100 -P 1|-P 1 ZRANGEBYSCORE bench:zset 5000 +inf LIMIT 0 100"
+  "MULTI/EXEC 3xSET -P 1|@multi-load"
 )
+# load PORT REQUESTS FORMAT ARGS...: one workload against one server. FORMAT is -q or --csv. "@multi-load" runs
+# bench/multi-load (MULTI, 3 SETs, EXEC per request: redis-benchmark sends one command per request).
+load() {
+  local port=$1 n=$2 format=$3; shift 3
+  if [ "$1" = "@multi-load" ]; then dotnet "$MULTI_LOAD_DLL" -p "$port" -c 50 -r 100000 -n "$n"
+  else redis-benchmark -p "$port" -c 50 -r 100000 -n "$n" "$format" "$@"; fi
+}
 if [ -n "${ONLY:-}" ]; then
   kept=(); for w in "${workloads[@]}"; do [[ ${w%%|*} =~ $ONLY ]] && kept+=("$w"); done; workloads=("${kept[@]}")
 fi
@@ -80,7 +90,7 @@ results=$(mktemp)
 for w in "${workloads[@]}"; do
   args=${w#*|}
   # shellcheck disable=SC2086
-  for n in "${names[@]}"; do redis-benchmark -p "${PORT[$n]}" -c 50 -r 100000 -n 100000 -q $args >/dev/null 2>&1 || true; done
+  for n in "${names[@]}"; do load "${PORT[$n]}" 100000 -q $args >/dev/null 2>&1 || true; done
 done
 for round in $(seq "$ROUNDS"); do
   # Rotate which server goes first, so no server always runs right after the same neighbour.
@@ -91,7 +101,7 @@ for round in $(seq "$ROUNDS"); do
       # The last row: LRANGE tests first print the LPUSH run that fills the list. Options go before $args,
       # which may end in a command line (redis-benchmark reads everything after the command as its arguments).
       # shellcheck disable=SC2086
-      rps=$( (redis-benchmark -p "${PORT[$n]}" -c 50 -r 100000 -n "$REQUESTS" --csv $args 2>/dev/null || true) | awk -F'","' 'NR>1 {rps=$2} END {print rps}')
+      rps=$( (load "${PORT[$n]}" "$REQUESTS" --csv $args 2>/dev/null || true) | awk -F'","' 'NR>1 {rps=$2} END {print rps}')
       echo "$label|$n|${rps:-0}" >> "$results"
     done
   done
