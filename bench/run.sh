@@ -73,7 +73,7 @@ workloads=(
   "ZADD -P 16|-t zadd -P 16"
   "ZRANGE_100 -P 1|-P 1 ZRANGE bench:zset 0 99"
   "ZRANGEBYSCORE_100 -P 1|-P 1 ZRANGEBYSCORE bench:zset 5000 +inf LIMIT 0 100"
-  "MULTI/EXEC 3xSET -P 1|@multi-load"
+  "MULTI_3xSET -P 1|@multi-load"
 )
 # load PORT REQUESTS FORMAT ARGS...: one workload against one server. FORMAT is -q or --csv. "@multi-load" runs
 # bench/multi-load (MULTI, 3 SETs, EXEC per request: redis-benchmark sends one command per request).

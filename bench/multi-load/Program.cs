@@ -25,11 +25,13 @@ for (int i = 0; i + 1 < args.Length; i += 2)
 
 byte[] expected = "+OK\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n*3\r\n+OK\r\n+OK\r\n+OK\r\n"u8.ToArray();
 long remaining = requests;
+long latencyTicks = 0;
 var stopwatch = Stopwatch.StartNew();
 await Task.WhenAll(Enumerable.Range(0, clients).Select(c => RunClientAsync(c)));
 stopwatch.Stop();
-Console.WriteLine("\"test\",\"rps\"");
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\"MULTI/EXEC\",\"{requests / stopwatch.Elapsed.TotalSeconds:F2}\""));
+double averageMs = (double)latencyTicks / requests / Stopwatch.Frequency * 1000;
+Console.WriteLine("\"test\",\"rps\",\"avg_latency_ms\"");
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\"MULTI/EXEC\",\"{requests / stopwatch.Elapsed.TotalSeconds:F2}\",\"{averageMs:F3}\""));
 
 async Task RunClientAsync(int seed)
 {
@@ -50,6 +52,7 @@ async Task RunClientAsync(int seed)
             length = Append(request, length, "\r\n$3\r\nxxx\r\n"u8);
         }
         length = Append(request, length, "*1\r\n$4\r\nEXEC\r\n"u8);
+        long start = Stopwatch.GetTimestamp();
         await socket.SendAsync(request.AsMemory(0, length), SocketFlags.None);
         int received = 0;
         while (received < expected.Length)
@@ -58,6 +61,7 @@ async Task RunClientAsync(int seed)
             if (n == 0) throw new IOException("server closed the connection");
             received += n;
         }
+        Interlocked.Add(ref latencyTicks, Stopwatch.GetTimestamp() - start);
         if (!reply.AsSpan(0, received).SequenceEqual(expected)) throw new InvalidDataException("unexpected reply: " + System.Text.Encoding.ASCII.GetString(reply, 0, received));
     }
 }
