@@ -203,7 +203,8 @@ public sealed class Dispatcher
             Reject(ctx, "ERR Command not allowed inside a transaction");
             return;
         }
-        multi.Add(spec, ctx.Args);
+        // A doomed transaction keeps nothing, as in Redis: EXEC will not run it anyway.
+        if (!multi.Aborted && ctx.Client.Watched is not { Dirty: true }) multi.Add(spec, ctx.Args);
         ctx.Client.LastCommand = spec.FullName;
         ctx.Reply.WriteRaw("+QUEUED\r\n"u8);
     }

@@ -12,6 +12,8 @@ public sealed class TransactionStackExchangeTests(SpinelFixture fixture) : IClas
         options.Protocol = protocol;
         options.AbortOnConnectFail = true;
         options.ConnectTimeout = 5000;
+        // Generous: the concurrent test shares a loaded machine, and a slow reply is not what is tested here.
+        options.AsyncTimeout = options.SyncTimeout = 30000;
         return await ConnectionMultiplexer.ConnectAsync(options);
     }
 

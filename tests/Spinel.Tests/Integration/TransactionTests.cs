@@ -173,13 +173,27 @@ public sealed class TransactionTests(SpinelFixture fixture) : IClassFixture<Spin
         string id = (await a.CallAsync("CLIENT", "ID")).Trim(':', '\r', '\n');
         await a.CallAsync("WATCH", "tx:cl");
         Assert.Contains(" flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 ", await b.CallAsync("CLIENT", "LIST", "ID", id));
-        await b.CallAsync("SET", "tx:cl", "1");
-        Assert.Contains(" flags=d ", await b.CallAsync("CLIENT", "LIST", "ID", id));
         await a.CallAsync("MULTI");
         await a.CallAsync("GET", "tx:cl");
         await a.CallAsync("GET", "tx:cl");
+        Assert.Contains(" flags=x db=0 sub=0 psub=0 ssub=0 multi=2 ", await b.CallAsync("CLIENT", "LIST", "ID", id));
+        await b.CallAsync("SET", "tx:cl", "1");
         Assert.Contains(" flags=xd db=0 sub=0 psub=0 ssub=0 multi=2 ", await b.CallAsync("CLIENT", "LIST", "ID", id));
         Assert.Equal("*-1\r\n", await a.CallAsync("EXEC"));
+
+        // Once doomed (dirty watch or a refused command), nothing more is queued, as in Redis.
+        await a.CallAsync("WATCH", "tx:cl");
+        await b.CallAsync("SET", "tx:cl", "2");
+        Assert.Contains(" flags=d ", await b.CallAsync("CLIENT", "LIST", "ID", id));
+        await a.CallAsync("MULTI");
+        Assert.Equal("+QUEUED\r\n", await a.CallAsync("GET", "tx:cl"));
+        Assert.Contains(" flags=xd db=0 sub=0 psub=0 ssub=0 multi=0 ", await b.CallAsync("CLIENT", "LIST", "ID", id));
+        Assert.Equal("*-1\r\n", await a.CallAsync("EXEC"));
+        await a.CallAsync("MULTI");
+        await a.CallAsync("NOSUCH");
+        Assert.Equal("+QUEUED\r\n", await a.CallAsync("GET", "tx:cl"));
+        Assert.Contains(" flags=x db=0 sub=0 psub=0 ssub=0 multi=0 ", await b.CallAsync("CLIENT", "LIST", "ID", id));
+        Assert.StartsWith("-EXECABORT", await a.CallAsync("EXEC"));
         Assert.Contains(" flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 ", await b.CallAsync("CLIENT", "LIST", "ID", id));
         await a.CallAsync("DEL", "tx:cl");
     }
