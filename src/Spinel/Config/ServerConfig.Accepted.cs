@@ -150,7 +150,7 @@ public sealed partial class ServerConfig
         AddLong("set-max-intset-entries", 0, long.MaxValue, () => SetMaxIntsetEntries, v => SetMaxIntsetEntries = v);
         Integer("zset-max-listpack-entries", 128, 0, long.MaxValue, aliases: "zset-max-ziplist-entries");
         Bytes("zset-max-listpack-value", 64, 0, long.MaxValue, aliases: "zset-max-ziplist-value");
-        Bytes("hll-sparse-max-bytes", 3000, 0, long.MaxValue);
+        AddMemory("hll-sparse-max-bytes", 0, long.MaxValue, () => HllSparseMaxBytes, v => HllSparseMaxBytes = v);
         Bytes("stream-node-max-bytes", 4096, 0, long.MaxValue);
         Integer("stream-node-max-entries", 100, 0, long.MaxValue);
 

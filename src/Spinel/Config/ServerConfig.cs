@@ -47,6 +47,9 @@ public sealed partial class ServerConfig
     public long HashMaxListpackValue { get; private set; } = 64;
     public long SetMaxIntsetEntries { get; private set; } = 512;
 
+    /// <summary>hll-sparse-max-bytes: a sparse HLL that would grow past this many bytes (header included) turns dense.</summary>
+    public long HllSparseMaxBytes { get; private set; } = 3000;
+
     /// <summary>list-max-listpack-size: negative -1..-5 caps list nodes at 4..64 KB, positive at that many elements.</summary>
     public int ListMaxListpackSize { get; private set; } = -2;
 
