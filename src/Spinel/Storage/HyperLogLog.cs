@@ -130,11 +130,13 @@ public static class HyperLogLog
 
     // ---- whole values ----
 
+    // The sparse walkers take the byte after the value (see HyperLogLogSparse.Read) as terminator.
+
     /// <summary>
     /// Merges a valid (<see cref="IsValid"/>) HLL into <paramref name="max"/> (16384 bytes, one per register).
     /// False when a sparse body does not cover exactly 16384 registers; <paramref name="max"/> may then be partly raised.
     /// </summary>
-    public static bool TryMergeInto(ReadOnlySpan<byte> hll, Span<byte> max)
+    public static bool TryMergeInto(ReadOnlySpan<byte> hll, Span<byte> max, byte terminator = 0)
     {
         if (IsDense(hll))
         {
@@ -144,22 +146,22 @@ public static class HyperLogLog
         int index = 0;
         for (int p = HeaderSize; p < hll.Length;)
         {
-            var op = HyperLogLogSparse.Read(hll, p);
+            var op = HyperLogLogSparse.Read(hll, p, terminator);
             p += op.Size;
             if (op.Value == 0)
             {
                 index += op.Run;
                 continue;
             }
-            // A run past the last register ends the walk, and the total cannot then be right.
-            if (index < 0 || op.Run + index > Registers) break;
+            // A VAL run past the last register is corrupt whatever the total (zero runs are only checked by it).
+            if (index < 0 || op.Run + index > Registers) return false;
             for (int end = index + op.Run; index < end; index++) Raise(max, index, op.Value);
         }
         return index == Registers;
     }
 
     /// <summary>A sparse HLL as dense (<paramref name="dense"/>: <see cref="DenseSize"/> bytes); false when the body is corrupt.</summary>
-    public static bool TrySparseToDense(ReadOnlySpan<byte> sparse, Span<byte> dense)
+    public static bool TrySparseToDense(ReadOnlySpan<byte> sparse, Span<byte> dense, byte terminator = 0)
     {
         // The header, cached cardinality and unused bytes included, carries over.
         sparse[..HeaderSize].CopyTo(dense);
@@ -169,14 +171,14 @@ public static class HyperLogLog
         int index = 0;
         for (int p = HeaderSize; p < sparse.Length;)
         {
-            var op = HyperLogLogSparse.Read(sparse, p);
+            var op = HyperLogLogSparse.Read(sparse, p, terminator);
             p += op.Size;
             if (op.Value == 0)
             {
                 index += op.Run;
                 continue;
             }
-            if (index < 0 || op.Run + index > Registers) break;
+            if (index < 0 || op.Run + index > Registers) return false;
             for (int end = index + op.Run; index < end; index++) SetDense(registers, index, op.Value);
         }
         return index == Registers;
@@ -186,13 +188,13 @@ public static class HyperLogLog
     /// Computes the cardinality of a valid HLL (ignoring the cache). False when a sparse body is corrupt.
     /// The result is Redis's 64-bit value: an estimate too large for a signed 64-bit number comes out as 2^63.
     /// </summary>
-    public static bool TryCount(ReadOnlySpan<byte> hll, out ulong cardinality)
+    public static bool TryCount(ReadOnlySpan<byte> hll, out ulong cardinality, byte terminator = 0)
     {
         Span<int> histogram = stackalloc int[64];
         histogram.Clear();
         cardinality = 0;
         if (IsDense(hll)) DenseHistogram(hll[HeaderSize..], histogram);
-        else if (!HyperLogLogSparse.TryHistogram(hll, histogram)) return false;
+        else if (!HyperLogLogSparse.TryHistogram(hll, histogram, terminator)) return false;
         cardinality = HyperLogLogEstimator.Estimate(histogram);
         return true;
     }

@@ -37,14 +37,15 @@ public static class HyperLogLogSparse
 
     /// <summary>
     /// Decodes the opcode at <paramref name="p"/> (&lt; hll.Length). An XZERO cut short by the end reads its
-    /// missing byte as 0, like Redis, whose strings always end in a NUL byte.
+    /// missing byte from <paramref name="terminator"/>: Redis reads the byte after the string, its NUL
+    /// terminator, which an earlier edit of a corrupt HLL may have overwritten (see <see cref="Set"/>).
     /// </summary>
-    public static Op Read(ReadOnlySpan<byte> hll, int p)
+    public static Op Read(ReadOnlySpan<byte> hll, int p, byte terminator = 0)
     {
         byte b = hll[p];
         if ((b & 0x80) != 0) return new Op(1, (b & 3) + 1, ((b >> 2) & 0x1f) + 1);
         if ((b & 0x40) == 0) return new Op(1, (b & 0x3f) + 1, 0);
-        int low = p + 1 < hll.Length ? hll[p + 1] : 0;
+        int low = p + 1 < hll.Length ? hll[p + 1] : terminator;
         return new Op(2, (((b & 0x3f) << 8) | low) + 1, 0);
     }
 
@@ -69,15 +70,15 @@ public static class HyperLogLogSparse
     /// Counts registers by value into <paramref name="histogram"/> (64 slots). False when the opcodes do not
     /// cover exactly 16384 registers.
     /// </summary>
-    public static bool TryHistogram(ReadOnlySpan<byte> hll, Span<int> histogram)
+    public static bool TryHistogram(ReadOnlySpan<byte> hll, Span<int> histogram, byte terminator = 0)
     {
         int index = 0;
         for (int p = HyperLogLog.HeaderSize; p < hll.Length;)
         {
-            var op = Read(hll, p);
+            var op = Read(hll, p, terminator);
             p += op.Size;
-            // Like Redis, only a VAL run is checked against the end; zero runs just add up.
-            if (op.Value != 0 && op.Run + index > HyperLogLog.Registers) break;
+            // Like Redis, a VAL run past the last register is corrupt at once; zero runs just add up and the total decides.
+            if (op.Value != 0 && op.Run + index > HyperLogLog.Registers) return false;
             index += op.Run;
             histogram[op.Value] += op.Run;
         }
@@ -89,19 +90,23 @@ public static class HyperLogLogSparse
     /// <paramref name="buffer"/>[0, <paramref name="length"/>), which must have <see cref="SetHeadroom"/> bytes
     /// of room past the end. <paramref name="maxBytes"/> is hll-sparse-max-bytes: an edit that grows the
     /// value beyond it asks for promotion instead. Does not touch the cached cardinality.
+    /// buffer[length] plays the part of Redis's NUL terminator, and is kept as Redis keeps it: an edit of an
+    /// XZERO cut short by the end (only in corrupt values) writes past the new end, into the terminator, and
+    /// later reads of that XZERO see it. Bytes beyond buffer[length] are left zero.
     /// </summary>
     public static SparseSetResult Set(Span<byte> buffer, ref int length, int index, int count, long maxBytes)
     {
         if (buffer.Length < length + SetHeadroom) throw new ArgumentException("sparse HLL buffer lacks headroom", nameof(buffer));
         if (count > MaxValue) return SparseSetResult.Promote;
         int end = length;
+        byte terminator = buffer[end];
 
         // Find the opcode covering the register, and the one before it (where merging will start).
         int p = HyperLogLog.HeaderSize, prev = -1, first = 0;
         Op op = default;
         while (p < end)
         {
-            op = Read(buffer[..end], p);
+            op = Read(buffer[..end], p, terminator);
             if (index <= first + op.Run - 1) break;
             prev = p;
             p += op.Size;
@@ -148,8 +153,12 @@ public static class HyperLogLogSparse
         if (delta > 0 && (long)length + delta > maxBytes) return SparseSetResult.Promote;
         if (delta != 0 && next >= 0) buffer[next..end].CopyTo(buffer[(next + delta)..]);
         length += delta;
+        buffer[length] = 0;
         seq[..n].CopyTo(buffer[p..]);
         MergeAdjacent(buffer, ref length, prev);
+        // What the split wrote past the terminator (a cut-short XZERO) is never read: clear it.
+        int dirtyEnd = Math.Max(end + 1, p + n);
+        if (dirtyEnd > length + 1) buffer[(length + 1)..dirtyEnd].Clear();
         return SparseSetResult.Updated;
     }
 
@@ -184,6 +193,9 @@ public static class HyperLogLogSparse
                     buffer[p + 1] = Val(v1, run);
                     buffer[(p + 1)..end].CopyTo(buffer[p..]);
                     end--;
+                    // The value shrank by one byte: its old last byte becomes the (zero) terminator.
+                    buffer[end] = 0;
+                    buffer[end + 1] = 0;
                     // Stay here: the merged opcode may merge again with the next one.
                     continue;
                 }
@@ -194,12 +206,12 @@ public static class HyperLogLogSparse
     }
 
     /// <summary>PFDEBUG DECODE: "z:N" (ZERO), "Z:N" (XZERO), "v:VALUE,N" (VAL), space separated.</summary>
-    public static string Decode(ReadOnlySpan<byte> hll)
+    public static string Decode(ReadOnlySpan<byte> hll, byte terminator = 0)
     {
         var text = new StringBuilder();
         for (int p = HyperLogLog.HeaderSize; p < hll.Length;)
         {
-            var op = Read(hll, p);
+            var op = Read(hll, p, terminator);
             if (text.Length > 0) text.Append(' ');
             if (op.Value != 0) text.Append("v:").Append(op.Value).Append(',').Append(op.Run);
             else text.Append(op.Size == 1 ? "z:" : "Z:").Append(op.Run);

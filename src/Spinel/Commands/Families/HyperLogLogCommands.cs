@@ -79,8 +79,7 @@ public static class HyperLogLogCommands
                 var value = db.Get(ctx.Arg(i));
                 if (value is null) continue;
                 if (!CheckHll(ctx, value)) return;
-                Values.TryGetString(value, out var bytes);
-                if (!HyperLogLog.TryMergeInto(bytes, max))
+                if (!HyperLogLog.TryMergeInto(Bytes(value, out byte terminator), max, terminator))
                 {
                     ctx.Reply.WriteError(Corrupt);
                     return;
@@ -98,12 +97,13 @@ public static class HyperLogLogCommands
             return;
         }
         if (!CheckHll(ctx, found)) return;
-        var hll = Unshare(db, key, found).Span;
+        var buffer = Unshare(db, key, found);
+        var hll = buffer.Span;
         ulong cardinality;
         if (HyperLogLog.IsCacheValid(hll)) cardinality = HyperLogLog.CachedCardinality(hll);
         else
         {
-            if (!HyperLogLog.TryCount(hll, out cardinality))
+            if (!HyperLogLog.TryCount(hll, out cardinality, Terminator(buffer)))
             {
                 ctx.Reply.WriteError(Corrupt);
                 return;
@@ -127,10 +127,10 @@ public static class HyperLogLogCommands
             var value = db.Get(ctx.Arg(i));
             if (value is null) continue;
             if (!CheckHll(ctx, value)) return;
-            Values.TryGetString(value, out var bytes);
+            var bytes = Bytes(value, out byte terminator);
             // One dense input makes the destination dense from the start: cheaper than promoting it later.
             anyDense |= HyperLogLog.IsDense(bytes);
-            if (!HyperLogLog.TryMergeInto(bytes, max))
+            if (!HyperLogLog.TryMergeInto(bytes, max, terminator))
             {
                 ctx.Reply.WriteError(Corrupt);
                 return;
@@ -187,7 +187,7 @@ public static class HyperLogLogCommands
         else if (ctx.ArgIs(1, "DECODE"))
         {
             if (HyperLogLog.IsDense(hll.Span)) ctx.Reply.WriteError("ERR HLL encoding is not sparse");
-            else ctx.Reply.WriteBulk(HyperLogLogSparse.Decode(hll.Span));
+            else ctx.Reply.WriteBulk(HyperLogLogSparse.Decode(hll.Span, Terminator(hll)));
         }
         else if (ctx.ArgIs(1, "ENCODING"))
         {
@@ -236,6 +236,24 @@ public static class HyperLogLogCommands
         return false;
     }
 
+    /// <summary>The bytes of a string value and the byte Redis would find after them (see <see cref="HyperLogLogSparse.Read"/>).</summary>
+    private static ReadOnlySpan<byte> Bytes(object value, out byte terminator)
+    {
+        if (value is StringBuffer buffer)
+        {
+            terminator = Terminator(buffer);
+            return buffer.Span;
+        }
+        terminator = 0;
+        return (byte[])value;
+    }
+
+    /// <summary>
+    /// The byte after a buffer's content, standing for Redis's NUL terminator: zero, except where an edit of a
+    /// corrupt sparse HLL wrote into it (as Redis would).
+    /// </summary>
+    private static byte Terminator(StringBuffer buffer) => buffer.Length < buffer.Data.Length ? buffer.Data[buffer.Length] : (byte)0;
+
     /// <summary>The key's value as a buffer only it holds, so it can be edited in place (a byte[] may be shared).</summary>
     private static StringBuffer Unshare(Database db, ReadOnlySpan<byte> key, object value)
     {
@@ -271,7 +289,7 @@ public static class HyperLogLogCommands
     private static bool Promote(StringBuffer hll)
     {
         var dense = new byte[HyperLogLog.DenseSize];
-        if (!HyperLogLog.TrySparseToDense(hll.Span, dense)) return false;
+        if (!HyperLogLog.TrySparseToDense(hll.Span, dense, Terminator(hll))) return false;
         hll.Data = dense;
         hll.Length = dense.Length;
         return true;
