@@ -32,6 +32,10 @@ public sealed class DirtyCounterDifferentialTests(DifferentialFixture fixture)
         "RPUSH d:a 1 2 3\nLMOVE d:a d:b LEFT RIGHT\nRPOPLPUSH d:a d:a\nLMOVE d:missing d:b LEFT LEFT\nLMOVE d:a d:b RIGHT LEFT\nRPOPLPUSH d:a d:b",
         "RPUSH d:a 1 2 3\nRPUSH d:b 4\nLMPOP 2 d:a d:b LEFT COUNT 2\nLMPOP 2 d:missing d:b RIGHT COUNT 5\nLMPOP 1 d:missing LEFT\nLMPOP 1 d:a RIGHT",
         "RPUSH d:l a\nCOPY d:l d:l2\nLPOS d:l a\nLRANGE d:l 0 -1\nLINDEX d:l 0\nLLEN d:l",
+        "PFADD d:h a b c\nPFADD d:h a\nPFADD d:h d e f g\nPFADD d:h",
+        "PFADD d:h a b c\nPFCOUNT d:h\nPFCOUNT d:h\nPFCOUNT d:h d:missing\nPFADD d:h z\nPFCOUNT d:h",
+        "PFADD d:a x\nPFADD d:b y\nPFMERGE d:c d:a d:b\nPFMERGE d:c\nPFMERGE d:d d:missing",
+        "PFADD d:h a b\nPFDEBUG TODENSE d:h\nPFDEBUG TODENSE d:h\nPFADD d:g q\nPFDEBUG GETREG d:g\nPFDEBUG ENCODING d:g\nPFDEBUG DECODE d:h",
     ];
 
     [SkippableTheory]
