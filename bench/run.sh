@@ -55,6 +55,7 @@ workloads=(
   "LPOP -P 16|-t lpop -P 16"
   "RPOP -P 16|-t rpop -P 16"
   "LRANGE_100 -P 1|-t lrange_100 -P 1"
+  "PFADD -P 16|-P 16 PFADD hll __rand_int__"
 )
 if [ -n "${ONLY:-}" ]; then
   kept=(); for w in "${workloads[@]}"; do [[ ${w%%|*} =~ $ONLY ]] && kept+=("$w"); done; workloads=("${kept[@]}")
@@ -64,7 +65,7 @@ results=$(mktemp)
 for w in "${workloads[@]}"; do
   args=${w#*|}
   # shellcheck disable=SC2086
-  for n in "${names[@]}"; do redis-benchmark -p "${PORT[$n]}" -c 50 -r 100000 -n 100000 $args -q >/dev/null 2>&1 || true; done
+  for n in "${names[@]}"; do redis-benchmark -p "${PORT[$n]}" -c 50 -r 100000 -n 100000 -q $args >/dev/null 2>&1 || true; done
 done
 for round in $(seq "$ROUNDS"); do
   # Rotate which server goes first, so no server always runs right after the same neighbour.
@@ -74,7 +75,7 @@ for round in $(seq "$ROUNDS"); do
     for n in "${order[@]}"; do
       # shellcheck disable=SC2086
       # The last row: LRANGE tests first print the LPUSH run that fills the list.
-      rps=$( (redis-benchmark -p "${PORT[$n]}" -c 50 -r 100000 -n "$REQUESTS" $args --csv 2>/dev/null || true) | awk -F'","' 'NR>1 {rps=$2} END {print rps}')
+      rps=$( (redis-benchmark -p "${PORT[$n]}" -c 50 -r 100000 -n "$REQUESTS" --csv $args 2>/dev/null || true) | awk -F'","' 'NR>1 {rps=$2} END {print rps}')
       echo "$label|$n|${rps:-0}" >> "$results"
     done
   done
