@@ -37,6 +37,19 @@ start_server() {
 }
 trap 'for n in "${names[@]}"; do kill "${PID[$n]}" 2>/dev/null || true; done' EXIT
 for n in "${names[@]}"; do start_server "$n"; done
+# The ZRANGE workloads read bench:zset: 10,000 members "member:<i>" with score i (the big encoding).
+zfill=$(mktemp)
+python3 - "$zfill" <<'PY'
+import sys
+with open(sys.argv[1], "wb") as f:
+    for start in range(0, 10_000, 100):
+        args = [b"ZADD", b"bench:zset"]
+        for i in range(start, start + 100):
+            args += [b"%d" % i, b"member:%d" % i]
+        f.write(b"*%d\r\n" % len(args) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in args))
+PY
+for n in "${names[@]}"; do redis-cli -p "${PORT[$n]}" --pipe < "$zfill" >/dev/null; done
+rm -f "$zfill"
 
 # name|redis-benchmark arguments
 workloads=(
@@ -55,6 +68,9 @@ workloads=(
   "LPOP -P 16|-t lpop -P 16"
   "RPOP -P 16|-t rpop -P 16"
   "LRANGE_100 -P 1|-t lrange_100 -P 1"
+  "ZADD -P 16|-t zadd -P 16"
+  "ZRANGE_100 -P 1|-P 1 ZRANGE bench:zset 0 99"
+  "ZRANGEBYSCORE_100 -P 1|-P 1 ZRANGEBYSCORE bench:zset 5000 +inf LIMIT 0 100"
   "PFADD -P 16|-P 16 PFADD hll __rand_int__"
 )
 if [ -n "${ONLY:-}" ]; then
@@ -73,8 +89,9 @@ for round in $(seq "$ROUNDS"); do
   for w in "${workloads[@]}"; do
     label=${w%%|*}; args=${w#*|}
     for n in "${order[@]}"; do
+      # The last row: LRANGE tests first print the LPUSH run that fills the list. Options go before $args,
+      # which may end in a command line (redis-benchmark reads everything after the command as its arguments).
       # shellcheck disable=SC2086
-      # The last row: LRANGE tests first print the LPUSH run that fills the list.
       rps=$( (redis-benchmark -p "${PORT[$n]}" -c 50 -r 100000 -n "$REQUESTS" --csv $args 2>/dev/null || true) | awk -F'","' 'NR>1 {rps=$2} END {print rps}')
       echo "$label|$n|${rps:-0}" >> "$results"
     done
@@ -189,6 +206,28 @@ with open(sys.argv[1], "wb") as f:
 PY
 echo
 printf '%-12s%24s\n' "list memory" "1 x 1M: rss / used"
+for n in spinel redis; do
+  start_server "$n"
+  sleep 1
+  before=$(rss "${PID[$n]}"); used_before=$(used_memory "${PORT[$n]}")
+  redis-cli -p "${PORT[$n]}" --pipe < "$load" >/dev/null
+  sleep 2
+  printf '%-12s%24s\n' "$n" "$(awk -v a="$(rss "${PID[$n]}")" -v b="$before" -v ua="$(used_memory "${PORT[$n]}")" -v ub="$used_before" \
+    'BEGIN {printf "%.1f / %.1f", (a-b)/1000000, (ua-ub)/1000000}')"
+done
+
+# Sorted set memory: bytes per member of one sorted set of 1M members ("member:<10 digits>"), added by
+# pipelined ZADD in a scattered score order (i * 7919 mod 1000003), so inserts land all over the set.
+python3 - "$load" <<'PY'
+import sys
+with open(sys.argv[1], "wb") as f:
+    for i in range(1_000_000):
+        m = b"member:%010d" % i
+        s = b"%d" % (i * 7919 % 1_000_003)
+        f.write(b"*4\r\n$4\r\nZADD\r\n$7\r\nbigzset\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n" % (len(s), s, len(m), m))
+PY
+echo
+printf '%-12s%24s\n' "zset memory" "1 x 1M: rss / used"
 for n in spinel redis; do
   start_server "$n"
   sleep 1

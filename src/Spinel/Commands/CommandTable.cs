@@ -24,6 +24,11 @@ public sealed class CommandTable
         Register(Families.SetCommands.Commands);
         Register(Families.ListCommands.Commands);
         Register(Families.ListBlockingCommands.Commands);
+        Register(Families.SortedSetCommands.Commands);
+        Register(Families.SortedSetRangeCommands.Commands);
+        Register(Families.SortedSetBlockingCommands.Commands);
+        Register(Families.SortedSetAlgebraCommands.Commands);
+        Register(Families.GeoCommands.Commands);
         Register(Families.HyperLogLogCommands.Commands);
         _slots = BuildSlots(_byName.Values);
         int maxOrdinal = 0;

@@ -148,8 +148,8 @@ public sealed partial class ServerConfig
         AddLong("list-max-listpack-size", int.MinValue, int.MaxValue, () => ListMaxListpackSize, v => ListMaxListpackSize = (int)v, aliases: "list-max-ziplist-size");
         Integer("list-compress-depth", 0, 0, int.MaxValue);
         AddLong("set-max-intset-entries", 0, long.MaxValue, () => SetMaxIntsetEntries, v => SetMaxIntsetEntries = v);
-        Integer("zset-max-listpack-entries", 128, 0, long.MaxValue, aliases: "zset-max-ziplist-entries");
-        Bytes("zset-max-listpack-value", 64, 0, long.MaxValue, aliases: "zset-max-ziplist-value");
+        AddLong("zset-max-listpack-entries", 0, long.MaxValue, () => ZsetMaxListpackEntries, v => ZsetMaxListpackEntries = v, aliases: "zset-max-ziplist-entries");
+        AddMemory("zset-max-listpack-value", 0, long.MaxValue, () => ZsetMaxListpackValue, v => ZsetMaxListpackValue = v, aliases: "zset-max-ziplist-value");
         AddMemory("hll-sparse-max-bytes", 0, long.MaxValue, () => HllSparseMaxBytes, v => HllSparseMaxBytes = v);
         Bytes("stream-node-max-bytes", 4096, 0, long.MaxValue);
         Integer("stream-node-max-entries", 100, 0, long.MaxValue);

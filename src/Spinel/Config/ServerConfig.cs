@@ -46,6 +46,8 @@ public sealed partial class ServerConfig
     public long HashMaxListpackEntries { get; private set; } = 512;
     public long HashMaxListpackValue { get; private set; } = 64;
     public long SetMaxIntsetEntries { get; private set; } = 512;
+    public long ZsetMaxListpackEntries { get; private set; } = 128;
+    public long ZsetMaxListpackValue { get; private set; } = 64;
 
     /// <summary>hll-sparse-max-bytes: a sparse HLL that would grow past this many bytes (header included) turns dense.</summary>
     public long HllSparseMaxBytes { get; private set; } = 3000;

@@ -339,6 +339,30 @@ public static class RedisNumbers
     }
 
     /// <summary>
+    /// C strtod as Redis 7.0's score-range parser (zslParseRange) uses it: the text ends at a NUL byte, leading
+    /// whitespace is skipped, the rest must be a number; overflow gives ±inf and underflow ±0 (the range error
+    /// is not checked), an empty string is 0 (nothing parsed, and the end pointer is at the terminator). NaN is
+    /// rejected.
+    /// </summary>
+    public static bool TryParseStrtod(ReadOnlySpan<byte> s, out double value)
+    {
+        value = 0;
+        int nul = s.IndexOf((byte)0);
+        if (nul >= 0) s = s[..nul];
+        if (s.IsEmpty) return true;
+        int i = 0;
+        while (i < s.Length && IsCSpace(s[i])) i++;
+        var rest = s[i..];
+        if (!FloatSyntax.TryScan(rest, out FloatSyntax syn)) return false;
+        if (TryParseDouble(rest, out value)) return true;
+        // Valid syntax that string2d refuses is out of range: strtod saturates it instead.
+        bool overflow = syn.Kind == FloatKind.Hex ? syn.ExponentValue > 0 : syn.SignificantDigits + syn.Exponent10 > 0;
+        value = overflow ? double.PositiveInfinity : 0.0;
+        if (syn.Negative) value = -value;
+        return true;
+    }
+
+    /// <summary>
     /// What Redis 7.0 sends for a double reply (ZSCORE, ZINCRBY, ZADD INCR, WITHSCORES): C "%.17g",
     /// with "inf"/"-inf". Keeps the sign of -0 ("-0"). Returns bytes written.
     /// </summary>
