@@ -17,7 +17,7 @@ public static class HyperLogLogCommands
         new("pfcount", -2, "readonly", "@hyperloglog", Pfcount, "RW ACCESS: index 1 range -1 1 0 | RW because it may change the internal representation of the key, and propagate to replicas") { Group = "hyperloglog", Since = "2.8.9" },
         new("pfmerge", -2, "write denyoom", "@hyperloglog", Pfmerge, "RW ACCESS INSERT: index 1 range 0 1 0", "RO ACCESS: index 2 range -1 1 0") { Group = "hyperloglog", Since = "2.8.9" },
         new("pfdebug", 3, "write denyoom admin", "@hyperloglog", Pfdebug, "RW ACCESS: index 2 range 0 1 0") { Group = "hyperloglog", Since = "2.8.9", DocFlags = ["syscmd"] },
-        new("pfselftest", 1, "admin", "@hyperloglog", Pfselftest) { Group = "hyperloglog", Since = "2.8.9" },
+        new("pfselftest", 1, "admin", "@hyperloglog", Pfselftest) { Group = "hyperloglog", Since = "2.8.9", DocFlags = ["syscmd"] },
     ];
 
     private const string NotHll = "WRONGTYPE Key is not a valid HyperLogLog string value.";
