@@ -12,13 +12,13 @@ public static class SortedSetAlgebraCommands
 {
     public static readonly CommandSpec[] Commands =
     [
-        new("zunion", -3, "readonly", "@sortedset", Zunion, "RO ACCESS: index 1 keynum 0 1 1") { Group = "sorted_set", Since = "6.2.0" },
-        new("zinter", -3, "readonly", "@sortedset", Zinter, "RO ACCESS: index 1 keynum 0 1 1") { Group = "sorted_set", Since = "6.2.0" },
-        new("zdiff", -3, "readonly", "@sortedset", Zdiff, "RO ACCESS: index 1 keynum 0 1 1") { Group = "sorted_set", Since = "6.2.0" },
-        new("zunionstore", -4, "write denyoom", "@sortedset", Zunionstore, "OW UPDATE: index 1 range 0 1 0", "RO ACCESS: index 2 keynum 0 1 1") { Group = "sorted_set", Since = "2.0.0" },
-        new("zinterstore", -4, "write denyoom", "@sortedset", Zinterstore, "OW UPDATE: index 1 range 0 1 0", "RO ACCESS: index 2 keynum 0 1 1") { Group = "sorted_set", Since = "2.0.0" },
-        new("zdiffstore", -4, "write denyoom", "@sortedset", Zdiffstore, "OW UPDATE: index 1 range 0 1 0", "RO ACCESS: index 2 keynum 0 1 1") { Group = "sorted_set", Since = "6.2.0" },
-        new("zintercard", -3, "readonly", "@sortedset", Zintercard, "RO ACCESS: index 1 keynum 0 1 1") { Group = "sorted_set", Since = "7.0.0" },
+        new("zunion", -3, "readonly", "@sortedset", Zunion, "RO ACCESS: index 1 keynum 0 1 1") { Group = "sorted-set", Since = "6.2.0" },
+        new("zinter", -3, "readonly", "@sortedset", Zinter, "RO ACCESS: index 1 keynum 0 1 1") { Group = "sorted-set", Since = "6.2.0" },
+        new("zdiff", -3, "readonly", "@sortedset", Zdiff, "RO ACCESS: index 1 keynum 0 1 1") { Group = "sorted-set", Since = "6.2.0" },
+        new("zunionstore", -4, "write denyoom", "@sortedset", Zunionstore, "OW UPDATE: index 1 range 0 1 0", "RO ACCESS: index 2 keynum 0 1 1") { Group = "sorted-set", Since = "2.0.0" },
+        new("zinterstore", -4, "write denyoom", "@sortedset", Zinterstore, "OW UPDATE: index 1 range 0 1 0", "RO ACCESS: index 2 keynum 0 1 1") { Group = "sorted-set", Since = "2.0.0" },
+        new("zdiffstore", -4, "write denyoom", "@sortedset", Zdiffstore, "OW UPDATE: index 1 range 0 1 0", "RO ACCESS: index 2 keynum 0 1 1") { Group = "sorted-set", Since = "6.2.0" },
+        new("zintercard", -3, "readonly", "@sortedset", Zintercard, "RO ACCESS: index 1 keynum 0 1 1") { Group = "sorted-set", Since = "7.0.0" },
     ];
 
     private enum Operation
