@@ -316,7 +316,9 @@ public sealed class HyperLogLogTests
         samples.Add(dense);
 
         int corruptSeen = 0;
-        for (int trial = 0; trial < 20_000; trial++)
+        var max = new byte[HyperLogLog.Registers];
+        var converted = new byte[HyperLogLog.DenseSize];
+        for (int trial = 0; trial < 6_000; trial++)
         {
             var value = samples[random.Next(samples.Count)].ToList();
             switch (random.Next(5))
@@ -331,11 +333,11 @@ public sealed class HyperLogLogTests
             if (!HyperLogLog.IsValid(bytes)) continue;
 
             bool countOk = HyperLogLog.TryCount(bytes, out _);
-            bool mergeOk = HyperLogLog.TryMergeInto(bytes, new byte[HyperLogLog.Registers]);
+            bool mergeOk = HyperLogLog.TryMergeInto(bytes, max);
             Assert.Equal(countOk, mergeOk);
             if (!countOk) corruptSeen++;
             if (HyperLogLog.IsDense(bytes)) continue;
-            Assert.Equal(mergeOk, HyperLogLog.TrySparseToDense(bytes, new byte[HyperLogLog.DenseSize]));
+            Assert.Equal(mergeOk, HyperLogLog.TrySparseToDense(bytes, converted));
             _ = HyperLogLogSparse.Decode(bytes);
             var buffer = new byte[bytes.Length + 64];
             bytes.CopyTo(buffer, 0);
@@ -347,7 +349,7 @@ public sealed class HyperLogLogTests
                 Assert.InRange(length, 0, bytes.Length + 64 - HyperLogLogSparse.SetHeadroom);
             }
         }
-        Assert.True(corruptSeen > 100, $"only {corruptSeen} corrupt samples");
+        Assert.True(corruptSeen > 50, $"only {corruptSeen} corrupt samples");
     }
 
     [Fact]
