@@ -24,6 +24,8 @@ public sealed class CommandTable
         Register(Families.SetCommands.Commands);
         Register(Families.ListCommands.Commands);
         Register(Families.ListBlockingCommands.Commands);
+        Register(Families.BitmapCommands.Commands);
+        Register(Families.BitfieldCommands.Commands);
         _slots = BuildSlots(_byName.Values);
         int maxOrdinal = 0;
         foreach (var spec in AllWithSubcommands()) maxOrdinal = Math.Max(maxOrdinal, spec.Ordinal);
