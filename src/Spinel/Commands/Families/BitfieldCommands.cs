@@ -156,34 +156,61 @@ public static class BitfieldCommands
     }
 
     /// <summary>
-    /// The field's new value after SET or INCRBY under the operation's overflow mode; false when FAIL refuses it.
-    /// The sum is exact (128-bit); an unsigned SET takes its argument as a 64-bit unsigned number, so -1 is
-    /// an overflow (saturating to the maximum), as in Redis.
+    /// The field's new value after SET (value + 0) or INCRBY (old + increment) under the operation's overflow
+    /// mode; false when FAIL refuses it. The range check is Redis's, in wrapping 64-bit arithmetic, quirks
+    /// included: an unsigned SET takes its argument as unsigned (so -1 overflows, saturating to the maximum),
+    /// and a signed SET far enough below the minimum that max - value wraps counts as an overflow upward.
     /// </summary>
     private static bool TryApply(in Operation op, long old, out long updated)
     {
-        Int128 exact = op.Kind == OpKind.Incrby ? (Int128)old + op.Value
-            : op.Signed ? op.Value : (Int128)(ulong)op.Value;
-        Int128 max = op.Signed ? (Int128.One << (op.Bits - 1)) - 1 : (Int128.One << op.Bits) - 1;
-        Int128 min = op.Signed ? -(Int128.One << (op.Bits - 1)) : Int128.Zero;
-        if (exact >= min && exact <= max)
+        bool set = op.Kind == OpKind.Set;
+        long increment = set ? 0 : op.Value;
+        int direction = op.Signed
+            ? SignedOverflow(set ? op.Value : old, increment, op.Bits, out long max, out long min)
+            : UnsignedOverflow(set ? (ulong)op.Value : (ulong)old, increment, op.Bits, out max, out min);
+        if (direction == 0)
         {
-            updated = (long)exact;
+            updated = unchecked((set ? op.Value : old) + increment);
             return true;
         }
         switch (op.Overflow)
         {
             case Overflow.Sat:
-                updated = (long)(exact > max ? max : min);
+                updated = direction > 0 ? max : min;
                 return true;
             case Overflow.Wrap:
-                ulong low = ulong.CreateTruncating(exact);
-                updated = op.Signed ? SignExtend(low, op.Bits) : (long)(low & (ulong.MaxValue >> (64 - op.Bits)));
+                ulong sum = unchecked((ulong)(set ? op.Value : old) + (ulong)increment);
+                updated = op.Signed ? SignExtend(sum, op.Bits) : (long)(sum & (ulong.MaxValue >> (64 - op.Bits)));
                 return true;
             default:
                 updated = 0;
                 return false;
         }
+    }
+
+    /// <summary>+1 when value + increment is above the signed range of <paramref name="bits"/>, -1 below, 0 inside.</summary>
+    private static int SignedOverflow(long value, long increment, int bits, out long max, out long min)
+    {
+        max = bits == 64 ? long.MaxValue : (1L << (bits - 1)) - 1;
+        min = -max - 1;
+        long maxIncrement = unchecked((long)((ulong)max - (ulong)value));
+        long minIncrement = unchecked(min - value);
+        if (value > max || (bits != 64 && increment > maxIncrement) || (value >= 0 && increment > 0 && increment > maxIncrement)) return 1;
+        if (value < min || (bits != 64 && increment < minIncrement) || (value < 0 && increment < 0 && increment < minIncrement)) return -1;
+        return 0;
+    }
+
+    /// <summary>+1 when value + increment is above the unsigned range of <paramref name="bits"/>, -1 below zero, 0 inside.</summary>
+    private static int UnsignedOverflow(ulong value, long increment, int bits, out long max, out long min)
+    {
+        ulong umax = (1UL << bits) - 1;
+        max = (long)umax;
+        min = 0;
+        long maxIncrement = unchecked((long)(umax - value));
+        long minIncrement = unchecked(-(long)value);
+        if (value > umax || (increment > 0 && increment > maxIncrement)) return 1;
+        if (increment < 0 && increment < minIncrement) return -1;
+        return 0;
     }
 
     private static long SignExtend(ulong value, int bits) => (long)(value << (64 - bits)) >> (64 - bits);
