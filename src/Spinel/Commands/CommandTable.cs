@@ -29,6 +29,9 @@ public sealed class CommandTable
         Register(Families.SortedSetBlockingCommands.Commands);
         Register(Families.SortedSetAlgebraCommands.Commands);
         Register(Families.GeoCommands.Commands);
+        Register(Families.BitmapCommands.Commands);
+        Register(Families.BitfieldCommands.Commands);
+        Register(Families.HyperLogLogCommands.Commands);
         Register(Families.TransactionCommands.Commands);
         _slots = BuildSlots(_byName.Values);
         int maxOrdinal = 0;

@@ -150,7 +150,7 @@ public sealed partial class ServerConfig
         AddLong("set-max-intset-entries", 0, long.MaxValue, () => SetMaxIntsetEntries, v => SetMaxIntsetEntries = v);
         AddLong("zset-max-listpack-entries", 0, long.MaxValue, () => ZsetMaxListpackEntries, v => ZsetMaxListpackEntries = v, aliases: "zset-max-ziplist-entries");
         AddMemory("zset-max-listpack-value", 0, long.MaxValue, () => ZsetMaxListpackValue, v => ZsetMaxListpackValue = v, aliases: "zset-max-ziplist-value");
-        Bytes("hll-sparse-max-bytes", 3000, 0, long.MaxValue);
+        AddMemory("hll-sparse-max-bytes", 0, long.MaxValue, () => HllSparseMaxBytes, v => HllSparseMaxBytes = v);
         Bytes("stream-node-max-bytes", 4096, 0, long.MaxValue);
         Integer("stream-node-max-entries", 100, 0, long.MaxValue);
 

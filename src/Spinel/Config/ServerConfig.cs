@@ -49,6 +49,9 @@ public sealed partial class ServerConfig
     public long ZsetMaxListpackEntries { get; private set; } = 128;
     public long ZsetMaxListpackValue { get; private set; } = 64;
 
+    /// <summary>hll-sparse-max-bytes: a sparse HLL that would grow past this many bytes (header included) turns dense.</summary>
+    public long HllSparseMaxBytes { get; private set; } = 3000;
+
     /// <summary>list-max-listpack-size: negative -1..-5 caps list nodes at 4..64 KB, positive at that many elements.</summary>
     public int ListMaxListpackSize { get; private set; } = -2;
 

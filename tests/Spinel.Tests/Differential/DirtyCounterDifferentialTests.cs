@@ -40,6 +40,10 @@ public sealed class DirtyCounterDifferentialTests(DifferentialFixture fixture)
         "ZADD d:z 1 a 2 b 3 c\nBZPOPMIN d:z 0\nBZPOPMAX d:z 0\nBZMPOP 0 1 d:z MIN COUNT 9",
         "ZADD d:z 1 a 2 b 3 c\nZRANGESTORE d:d d:z 0 1\nZRANGESTORE d:d d:z 5 9\nZRANGESTORE d:d d:z 5 9\nZRANGESTORE d:d d:missing 0 1\nZRANGESTORE d:z d:z 0 0",
         "ZADD d:z 1 a 2 b\nZRANGE d:z 0 -1\nZSCORE d:z a\nZRANK d:z a\nZCOUNT d:z 0 9\nZRANDMEMBER d:z 5\nZSCAN d:z 0\nCOPY d:z d:c",
+        "PFADD d:h a b c\nPFADD d:h a\nPFADD d:h d e f g\nPFADD d:h",
+        "PFADD d:h a b c\nPFCOUNT d:h\nPFCOUNT d:h\nPFCOUNT d:h d:missing\nPFADD d:h z\nPFCOUNT d:h",
+        "PFADD d:a x\nPFADD d:b y\nPFMERGE d:c d:a d:b\nPFMERGE d:c\nPFMERGE d:d d:missing",
+        "PFADD d:h a b\nPFDEBUG TODENSE d:h\nPFDEBUG TODENSE d:h\nPFADD d:g q\nPFDEBUG GETREG d:g\nPFDEBUG ENCODING d:g\nPFDEBUG DECODE d:h",
     ];
 
     [SkippableTheory]

@@ -340,7 +340,7 @@ public static class StringCommands
     /// The key's value as a mutable buffer of at least <paramref name="length"/> bytes: an existing
     /// StringBuffer grows in place; an immutable byte[] is copied once into a new one with spare room.
     /// </summary>
-    private static StringBuffer MutableBuffer(Database db, ReadOnlySpan<byte> key, object value, int length)
+    internal static StringBuffer MutableBuffer(Database db, ReadOnlySpan<byte> key, object value, int length)
     {
         if (value is StringBuffer buffer)
         {
