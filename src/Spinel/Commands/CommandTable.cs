@@ -29,6 +29,7 @@ public sealed class CommandTable
         Register(Families.SortedSetBlockingCommands.Commands);
         Register(Families.SortedSetAlgebraCommands.Commands);
         Register(Families.GeoCommands.Commands);
+        Register(Families.PubSubCommands.Commands);
         _slots = BuildSlots(_byName.Values);
         int maxOrdinal = 0;
         foreach (var spec in AllWithSubcommands()) maxOrdinal = Math.Max(maxOrdinal, spec.Ordinal);

@@ -3,6 +3,7 @@ using System.Text;
 using Spinel.Commands;
 using Spinel.Networking;
 using Spinel.Protocol;
+using Spinel.PubSub;
 using Spinel.Storage;
 
 namespace Spinel.Server;
@@ -28,6 +29,26 @@ public sealed class Dispatcher
     /// client must close, or blocks (BLPOP...): the rest of its pipeline waits until it is unblocked.
     /// </summary>
     public int ExecuteBatch(CommandContext ctx, ArgumentList[] batch, int count)
+    {
+        var pubsub = _server.PubSub;
+        lock (_server.Keyspace.Lock)
+        {
+            pubsub.Executing = ctx;
+            try
+            {
+                return RunBatch(ctx, batch, count);
+            }
+            finally
+            {
+                pubsub.Executing = null;
+                // A subscriber's replies join its pushes while the lock still keeps publishers out, so they stay in order.
+                if (ctx.Client.PubSub?.Outbox is { Active: true } outbox) pubsub.QueueReplies(ctx.Client, outbox);
+            }
+        }
+    }
+
+    /// <summary>The batch itself; the lock is already held (taken again, reentrantly).</summary>
+    private int RunBatch(CommandContext ctx, ArgumentList[] batch, int count)
     {
         var keyspace = _server.Keyspace;
         lock (keyspace.Lock)
@@ -141,6 +162,13 @@ public sealed class Dispatcher
         {
             _server.Commands.StatsOf(spec).RejectedCalls++;
             Reject(ctx, Errors.NoAuth);
+            return;
+        }
+
+        if (ctx.Client.PubSub is { Any: true } && ctx.Client.Protocol == 2 && !SubscriberMode.Allows(spec))
+        {
+            _server.Commands.StatsOf(spec).RejectedCalls++;
+            Reject(ctx, SubscriberMode.Error(spec));
             return;
         }
 

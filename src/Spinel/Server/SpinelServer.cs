@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Spinel.Commands;
 using Spinel.Config;
 using Spinel.Networking;
+using Spinel.PubSub;
 using Spinel.Storage;
 
 namespace Spinel.Server;
@@ -31,8 +32,14 @@ public sealed class SpinelServer : IAsyncDisposable
         RunId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
         StartTimeMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         Expiry = new ActiveExpiry(this);
+        PubSub = new PubSubRegistry(this);
         ApplyLfuSettings();
-        Config.Changed += _ => ApplyLfuSettings();
+        ApplyPubSubSettings();
+        Config.Changed += _ =>
+        {
+            ApplyLfuSettings();
+            ApplyPubSubSettings();
+        };
     }
 
     public ServerConfig Config { get; }
@@ -48,6 +55,20 @@ public sealed class SpinelServer : IAsyncDisposable
     public long StartTimeMs { get; }
     internal ClientRegistry Clients { get; } = new();
     internal ActiveExpiry Expiry { get; }
+
+    /// <summary>Channels, patterns and their subscribers.</summary>
+    public PubSubRegistry PubSub { get; }
+
+    /// <summary>client-output-buffer-limit for subscribers, and for other clients whose output is queued.</summary>
+    internal OutputBufferLimit PubSubOutputLimit { get; private set; }
+    internal OutputBufferLimit NormalOutputLimit { get; private set; }
+
+    private void ApplyPubSubSettings()
+    {
+        string limits = Config.Find("client-output-buffer-limit")!.Get();
+        PubSubOutputLimit = OutputBufferLimit.Parse(limits, "pubsub");
+        NormalOutputLimit = OutputBufferLimit.Parse(limits, "normal");
+    }
 
     private void ApplyLfuSettings()
     {
