@@ -33,6 +33,7 @@ public sealed class SpinelServer : IAsyncDisposable
         StartTimeMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         Expiry = new ActiveExpiry(this);
         PubSub = new PubSubRegistry(this);
+        KeyspaceEvents = new KeyspaceNotifier(PubSub);
         ApplyLfuSettings();
         ApplyPubSubSettings();
         Config.Changed += _ =>
@@ -68,6 +69,18 @@ public sealed class SpinelServer : IAsyncDisposable
         string limits = Config.Find("client-output-buffer-limit")!.Get();
         PubSubOutputLimit = OutputBufferLimit.Parse(limits, "pubsub");
         NormalOutputLimit = OutputBufferLimit.Parse(limits, "normal");
+        KeyspaceEvents.Enabled = KeyspaceNotifier.Parse(Config.Find("notify-keyspace-events")!.Get());
+        // Expiry reports its deletions (a key copy each) only while someone may want the event.
+        Keyspace.KeyExpired -= OnKeyExpired;
+        if ((KeyspaceEvents.Enabled & KeyspaceEventClass.Expired) != 0) Keyspace.KeyExpired += OnKeyExpired;
+    }
+
+    /// <summary>notify-keyspace-events and the channels it publishes on.</summary>
+    public KeyspaceNotifier KeyspaceEvents { get; }
+
+    private void OnKeyExpired(Database db, byte[] key)
+    {
+        if (PubSub.HasListeners) KeyspaceEvents.Notify(key, db.Id, "expired");
     }
 
     private void ApplyLfuSettings()
@@ -254,6 +267,7 @@ public sealed class SpinelServer : IAsyncDisposable
     internal void NotifyKeyChanged(ReadOnlySpan<byte> key, int dbId, string eventName)
     {
         Blocking.Signal(dbId, key);
+        if (KeyspaceEvents.Enabled != KeyspaceEventClass.None && PubSub.HasListeners) KeyspaceEvents.Notify(key, dbId, eventName);
     }
 
     /// <summary>Asks the server to stop; used by SHUTDOWN (from inside a command) and by hosts.</summary>
