@@ -73,6 +73,12 @@ public sealed class SpinelServer : IAsyncDisposable
         // Expiry reports its deletions (a key copy each) only while someone may want the event.
         Keyspace.KeyExpired -= OnKeyExpired;
         if ((KeyspaceEvents.Enabled & KeyspaceEventClass.Expired) != 0) Keyspace.KeyExpired += OnKeyExpired;
+        Keyspace.KeyCreated = (KeyspaceEvents.Enabled & KeyspaceEventClass.New) != 0 ? OnKeyCreated : null;
+    }
+
+    private void OnKeyCreated(Database db, ReadOnlySpan<byte> key)
+    {
+        if (PubSub.HasListeners) KeyspaceEvents.Notify(key, db.Id, "new");
     }
 
     /// <summary>notify-keyspace-events and the channels it publishes on.</summary>

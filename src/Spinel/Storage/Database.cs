@@ -96,6 +96,7 @@ public sealed class Database
         if (i < 0)
         {
             Main.Insert(key.ToArray(), hash, value, _keyspace.NewClock());
+            _keyspace.KeyCreated?.Invoke(this, key);
             return;
         }
         Main.ValueAt(i) = value;
@@ -109,7 +110,11 @@ public sealed class Database
     }
 
     /// <summary>Adds a key known to be absent (callers checked), reusing the given key array.</summary>
-    public void Add(byte[] key, object value) => Main.Insert(key, KeyHash.Of(key), value, _keyspace.NewClock());
+    public void Add(byte[] key, object value)
+    {
+        Main.Insert(key, KeyHash.Of(key), value, _keyspace.NewClock());
+        _keyspace.KeyCreated?.Invoke(this, key);
+    }
 
     public bool Delete(ReadOnlySpan<byte> key)
     {
@@ -204,6 +209,7 @@ public sealed class Database
     {
         int hash = KeyHash.Of(key);
         byte[] stored = key.ToArray();
+        _keyspace.KeyCreated?.Invoke(this, key);
         if (expireMs < 0)
         {
             Main.Insert(stored, hash, value, clock & ClockMask);

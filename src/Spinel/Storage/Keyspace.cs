@@ -53,6 +53,9 @@ public sealed class Keyspace
     /// <summary>Called when a key is removed because its deadline passed.</summary>
     public event Action<Database, byte[]>? KeyExpired;
 
+    /// <summary>Called when a key is created (keyspace event "new"); null unless someone listens, so inserts pay one check.</summary>
+    public KeyCreatedHandler? KeyCreated { get; set; }
+
     public void RefreshClock() => RefreshClock(Stopwatch.GetTimestamp());
 
     /// <summary>Sets the command clock from a <see cref="Stopwatch"/> timestamp the caller already read.</summary>
@@ -191,3 +194,6 @@ public sealed class KeyspaceStats
         ExpiredTimeCapReachedCount = ExpireCycleCpuMicros = 0;
     }
 }
+
+/// <summary>Receives a newly created key.</summary>
+public delegate void KeyCreatedHandler(Database db, ReadOnlySpan<byte> key);

@@ -101,6 +101,34 @@ public sealed class KeyspaceNotificationDifferentialTests(DifferentialFixture fi
     }
 
     [SkippableFact]
+    public async Task New_keys_publish_new_before_their_command_event()
+    {
+        fixture.Oracle.RequireAvailable();
+        var spinel = await Session.OpenAsync(fixture.Spinel.Port, "KEg$lshzn");
+        var redis = await Session.OpenAsync(fixture.Oracle.Port, "KEg$lshzn");
+        try
+        {
+            foreach (var line in new[]
+            {
+                "SET k v", "SET k v2", "APPEND ap x", "SETRANGE sr 2 x", "INCR n", "INCRBYFLOAT f 1", "MSET m1 1 m2 2", "RPUSH l a", "LPUSH l b",
+                "LMOVE l l2 LEFT LEFT", "HSET h f v", "HINCRBY h2 f 1", "SADD s a", "SMOVE s s2 a", "SADD s3 b", "SUNIONSTORE su s2 s3",
+                "ZADD z 1 a", "ZINCRBY z2 1 a", "ZUNIONSTORE zu 1 z", "ZRANGESTORE zr z 0 -1", "GEOADD g 1 1 p", "RENAME k k2", "COPY k2 k3",
+                "MOVE k3 2", "SETNX nx v", "GETSET gs v", "SET k2 v GET",
+            })
+            {
+                var a = await spinel.RunAsync(line);
+                var b = await redis.RunAsync(line);
+                Assert.True(a == b, $"{line}\n   spinel: {a}\n   redis:  {b}");
+            }
+        }
+        finally
+        {
+            await spinel.CloseAsync();
+            await redis.CloseAsync();
+        }
+    }
+
+    [SkippableFact]
     public async Task Expired_from_the_active_cycle_and_lazily_is_published()
     {
         fixture.Oracle.RequireAvailable();
