@@ -74,6 +74,12 @@ public sealed class SpinelServer : IAsyncDisposable
         Keyspace.KeyExpired -= OnKeyExpired;
         if ((KeyspaceEvents.Enabled & KeyspaceEventClass.Expired) != 0) Keyspace.KeyExpired += OnKeyExpired;
         Keyspace.KeyCreated = (KeyspaceEvents.Enabled & KeyspaceEventClass.New) != 0 ? OnKeyCreated : null;
+        Keyspace.KeyMissed = (KeyspaceEvents.Enabled & KeyspaceEventClass.KeyMiss) != 0 ? OnKeyMissed : null;
+    }
+
+    private void OnKeyMissed(Database db, ReadOnlySpan<byte> key)
+    {
+        if (PubSub.HasListeners) KeyspaceEvents.Notify(key, db.Id, "keymiss");
     }
 
     private void OnKeyCreated(Database db, ReadOnlySpan<byte> key)

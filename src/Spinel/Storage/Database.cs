@@ -40,6 +40,7 @@ public sealed class Database
         if (i < 0)
         {
             _keyspace.Stats.KeyspaceMisses++;
+            _keyspace.KeyMissed?.Invoke(this, key);
             return null;
         }
         _keyspace.Stats.KeyspaceHits++;
@@ -73,13 +74,17 @@ public sealed class Database
         return i < 0 ? null : Main.ValueAt(i);
     }
 
-    /// <summary>Looks a key up for reading without touching its access clock, but counting a hit or miss (EXISTS, TYPE, TTL, OBJECT).</summary>
-    public object? GetNoTouch(ReadOnlySpan<byte> key)
+    /// <summary>
+    /// Looks a key up for reading without touching its access clock, but counting a hit or miss (EXISTS, TYPE, TTL,
+    /// OBJECT). OBJECT passes <paramref name="notifyMiss"/> false: Redis publishes no "keymiss" for it.
+    /// </summary>
+    public object? GetNoTouch(ReadOnlySpan<byte> key, bool notifyMiss = true)
     {
         int i = FindLive(key);
         if (i < 0)
         {
             _keyspace.Stats.KeyspaceMisses++;
+            if (notifyMiss) _keyspace.KeyMissed?.Invoke(this, key);
             return null;
         }
         _keyspace.Stats.KeyspaceHits++;

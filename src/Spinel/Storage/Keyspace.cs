@@ -56,6 +56,9 @@ public sealed class Keyspace
     /// <summary>Called when a key is created (keyspace event "new"); null unless someone listens, so inserts pay one check.</summary>
     public KeyCreatedHandler? KeyCreated { get; set; }
 
+    /// <summary>Called when a read finds no key (keyspace event "keymiss"); null unless someone listens.</summary>
+    public KeyCreatedHandler? KeyMissed { get; set; }
+
     public void RefreshClock() => RefreshClock(Stopwatch.GetTimestamp());
 
     /// <summary>Sets the command clock from a <see cref="Stopwatch"/> timestamp the caller already read.</summary>
@@ -195,5 +198,5 @@ public sealed class KeyspaceStats
     }
 }
 
-/// <summary>Receives a newly created key.</summary>
+/// <summary>Receives a key that was just created, or just looked for in vain.</summary>
 public delegate void KeyCreatedHandler(Database db, ReadOnlySpan<byte> key);

@@ -30,7 +30,7 @@ public sealed class KeyspaceNotificationDifferentialTests(DifferentialFixture fi
         "HSET h f v", "HSET h f v2 g w", "HSETNX h f x", "HSETNX h k x", "HMSET h a 1 b 2", "HDEL h a", "HDEL h nope", "HDEL h f g k b",
         "HINCRBY h n 2", "HINCRBYFLOAT h x 1.5", "HGET h n",
         // sets
-        "SADD set a b c", "SADD set a", "SREM set a", "SREM set zz", "~SPOP set", "SADD set x y z", "~SPOP set 2", "SADD set z", "SMOVE set set2 z", "SADD sp a", "SPOP sp", "SADD sp a b", "SPOP sp 5",
+        "SADD set a b c", "SADD set a", "SREM set a", "SREM set zz", "~SPOP set", "SADD set x y z", "~SPOP set 2", "DEL set", "SADD set z y", "SMOVE set set2 z", "SADD sp a", "SPOP sp", "SADD sp a b", "~SPOP sp 5",
         "SMOVE set set2 nothere", "SADD s1 1 2 3", "SADD s2x 2 3 4", "SINTERSTORE dst s1 s2x", "SUNIONSTORE dst s1 s2x", "SDIFFSTORE dst s1 s2x",
         "SINTERSTORE dst s1 nokey", "SREM s1 1 2 3",
         // lists
@@ -114,6 +114,34 @@ public sealed class KeyspaceNotificationDifferentialTests(DifferentialFixture fi
                 "LMOVE l l2 LEFT LEFT", "HSET h f v", "HINCRBY h2 f 1", "SADD s a", "SMOVE s s2 a", "SADD s3 b", "SUNIONSTORE su s2 s3",
                 "ZADD z 1 a", "ZINCRBY z2 1 a", "ZUNIONSTORE zu 1 z", "ZRANGESTORE zr z 0 -1", "GEOADD g 1 1 p", "RENAME k k2", "COPY k2 k3",
                 "MOVE k3 2", "SETNX nx v", "GETSET gs v", "SET k2 v GET",
+            })
+            {
+                var a = await spinel.RunAsync(line);
+                var b = await redis.RunAsync(line);
+                Assert.True(a == b, $"{line}\n   spinel: {a}\n   redis:  {b}");
+            }
+        }
+        finally
+        {
+            await spinel.CloseAsync();
+            await redis.CloseAsync();
+        }
+    }
+
+    [SkippableFact]
+    public async Task Reads_of_missing_keys_publish_keymiss()
+    {
+        fixture.Oracle.RequireAvailable();
+        var spinel = await Session.OpenAsync(fixture.Spinel.Port, "KEm");
+        var redis = await Session.OpenAsync(fixture.Oracle.Port, "KEm");
+        try
+        {
+            foreach (var line in new[]
+            {
+                "GET nokey", "SET k v", "GET k", "MGET k nokey", "STRLEN nokey", "EXISTS nokey", "TYPE nokey", "TTL nokey", "HGET nokey f",
+                "HGETALL nokey", "LRANGE nokey 0 -1", "LLEN nokey", "SMEMBERS nokey", "SISMEMBER nokey m", "ZSCORE nokey m", "ZRANGE nokey 0 -1",
+                "GEOPOS nokey m", "OBJECT ENCODING nokey", "OBJECT FREQ nokey", "OBJECT IDLETIME nokey", "GETRANGE nokey 0 1", "SINTER nokey k", "ZUNION 1 nokey",
+                "INCR counter", "DEL nokey", "RPUSH l a", "LPOP nokey",
             })
             {
                 var a = await spinel.RunAsync(line);
