@@ -12,10 +12,10 @@ public static class PubSubCommands
         new("unsubscribe", -1, "pubsub noscript loading stale sentinel", "", Unsubscribe) { Group = "pubsub", Since = "2.0.0" },
         new("psubscribe", -2, "pubsub noscript loading stale sentinel", "", Psubscribe) { Group = "pubsub", Since = "2.0.0" },
         new("punsubscribe", -1, "pubsub noscript loading stale sentinel", "", Punsubscribe) { Group = "pubsub", Since = "2.0.0" },
-        new("publish", 3, "pubsub loading stale fast may_replicate sentinel", "", Publish) { Group = "pubsub", Since = "2.0.0" },
+        new("publish", 3, "pubsub loading stale fast sentinel", "", Publish) { Group = "pubsub", Since = "2.0.0" },
         new("ssubscribe", -2, "pubsub noscript loading stale", "", Ssubscribe, "NOT_KEY: index 1 range -1 1 0") { Group = "pubsub", Since = "7.0.0" },
         new("sunsubscribe", -1, "pubsub noscript loading stale", "", Sunsubscribe, "NOT_KEY: index 1 range -1 1 0") { Group = "pubsub", Since = "7.0.0" },
-        new("spublish", 3, "pubsub loading stale fast may_replicate", "", Spublish, "NOT_KEY: index 1 range 0 1 0") { Group = "pubsub", Since = "7.0.0" },
+        new("spublish", 3, "pubsub loading stale fast", "", Spublish, "NOT_KEY: index 1 range 0 1 0") { Group = "pubsub", Since = "7.0.0" },
         new CommandSpec("pubsub", -2, "", "", null) { Group = "pubsub", Since = "2.8.0" }.WithSubcommands(
             new("channels", -2, "pubsub loading stale", "", Channels) { Group = "pubsub", Since = "2.8.0" },
             new("numsub", -2, "pubsub loading stale", "", Numsub) { Group = "pubsub", Since = "2.8.0" },
