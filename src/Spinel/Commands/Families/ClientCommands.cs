@@ -176,7 +176,7 @@ public static class ClientCommands
         long outputLength = s.Writer.Length;
         long totalMemory = s.QueryBufferSize + outputLength + argvMem;
         return sb.Append(CultureInfo.InvariantCulture,
-            $"id={s.Id} addr={s.Address} laddr={s.LocalAddress} fd=-1 name={s.Name} age={Math.Max(0, nowMs - s.CreatedMs) / 1000} idle={Math.Max(0, nowMs - s.LastInteractionMs) / 1000} flags={Flags(s)} db={s.Db} sub={s.PubSub?.Channels ?? 0} psub={s.PubSub?.Patterns ?? 0} ssub={s.PubSub?.ShardChannels ?? 0} multi=-1 qbuf={s.QueryBufferLength} qbuf-free={s.QueryBufferSize - s.QueryBufferLength} argv-mem={argvMem} multi-mem=0 rbs={outputLength} rbp={outputLength} obl={outputLength} oll=0 omem=0 tot-mem={totalMemory} events=r cmd={cmd} user={s.User} redir=-1 resp={s.Protocol}");
+            $"id={s.Id} addr={s.Address} laddr={s.LocalAddress} fd=-1 name={s.Name} age={Math.Max(0, nowMs - s.CreatedMs) / 1000} idle={Math.Max(0, nowMs - s.LastInteractionMs) / 1000} flags={Flags(s)} db={s.Db} sub={s.PubSub?.Channels ?? 0} psub={s.PubSub?.Patterns ?? 0} ssub={s.PubSub?.ShardChannels ?? 0} multi=-1 qbuf={s.QueryBufferLength} qbuf-free={s.QueryBufferSize - s.QueryBufferLength} argv-mem={argvMem} multi-mem=0 rbs={outputLength} rbp={outputLength} obl={outputLength} oll=0 omem={s.PubSub?.Outbox.Size ?? 0} tot-mem={totalMemory} events=r cmd={cmd} user={s.User} redir=-1 resp={s.Protocol}");
     }
 
     /// <summary>CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends another client's blocking wait as if it timed out, or with an error.</summary>
