@@ -221,7 +221,6 @@ internal sealed class ClientConnection
             if (parsed > 0)
             {
                 int executed = _server.Dispatcher.ExecuteBatch(_context, _batch, parsed);
-                if (Session.PubSub!.WokenOutboxes.Count > 0) Session.PubSub.StartWokenDrains();
                 if (Session.PendingWait is not null)
                 {
                     // The rest of the pipeline runs once the client is unblocked: leave it unparsed

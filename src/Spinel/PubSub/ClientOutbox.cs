@@ -121,9 +121,6 @@ internal sealed class ClientOutbox(Socket socket) : IThreadPoolWorkItem
 
     void IThreadPoolWorkItem.Execute() => _ = DrainAsync();
 
-    /// <summary>Runs the send loop on the calling thread until its first send that cannot complete at once.</summary>
-    public void StartDrain() => _ = DrainAsync();
-
     /// <summary>The owner's flush: sends what is queued, or waits for the running send loop to empty the queue.</summary>
     public Task FlushAsync()
     {

@@ -113,8 +113,7 @@ public sealed class PubSubRegistry
         switch (outbox.AppendFrame(client.Protocol, kind, pattern, hasPattern, channel, message, _server.PubSubOutputLimit))
         {
             case ClientOutbox.Outcome.StartDrain:
-                if (Executing?.Client.PubSub is { } publisher) publisher.WokenOutboxes.Add(outbox);
-                else outbox.ScheduleDrain();
+                outbox.ScheduleDrain();
                 break;
             case ClientOutbox.Outcome.OverLimit:
                 DisconnectOverLimit(_server, client);

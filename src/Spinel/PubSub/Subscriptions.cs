@@ -12,19 +12,6 @@ internal sealed class Subscriptions(ClientOutbox outbox)
 
     public ClientOutbox Outbox { get; } = outbox;
 
-    /// <summary>
-    /// Outboxes this client's batch woke (it published to idle subscribers). Its connection starts their sends
-    /// right after the batch, outside the lock, on its own thread: no thread-pool hop per message.
-    /// </summary>
-    public List<ClientOutbox> WokenOutboxes { get; } = [];
-
-    /// <summary>Starts the sends of the woken outboxes; called by the connection after its batch.</summary>
-    public void StartWokenDrains()
-    {
-        foreach (var woken in WokenOutboxes) woken.StartDrain();
-        WokenOutboxes.Clear();
-    }
-
     public HashSet<byte[]> Of(SubscriptionKind kind) => _sets[(int)kind];
 
     public int Channels => _sets[0].Count;
