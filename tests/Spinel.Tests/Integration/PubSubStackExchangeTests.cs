@@ -75,10 +75,12 @@ public sealed class PubSubStackExchangeTests : IAsyncLifetime
         var events = new ConcurrentQueue<string>();
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var sub = mux.GetSubscriber();
-        await sub.SubscribeAsync(RedisChannel.Pattern("__keyspace@0__:se:*"), (channel, message) =>
+        // A queue, not a handler: StackExchange.Redis may run handlers concurrently, which would reorder them.
+        var queue = await sub.SubscribeAsync(RedisChannel.Pattern("__keyspace@0__:se:*"));
+        queue.OnMessage(m =>
         {
-            events.Enqueue($"{channel} {message}");
-            if (message == "del") done.TrySetResult();
+            events.Enqueue($"{m.Channel} {m.Message}");
+            if (m.Message == "del") done.TrySetResult();
         });
         var db = mux.GetDatabase();
         await db.StringSetAsync("se:key", "v");
