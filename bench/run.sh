@@ -37,7 +37,7 @@ start_server() {
   esac
   wait_port "${PORT[$n]}"
 }
-trap 'for n in "${names[@]}"; do kill "${PID[$n]}" 2>/dev/null || true; done' EXIT
+trap 'for p in "${SUB_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; for n in "${names[@]}"; do kill "${PID[$n]}" 2>/dev/null || true; done' EXIT
 for n in "${names[@]}"; do start_server "$n"; done
 # The ZRANGE workloads read bench:zset: 10,000 members "member:<i>" with score i (the big encoding).
 zfill=$(mktemp)
@@ -53,7 +53,7 @@ PY
 for n in "${names[@]}"; do redis-cli -p "${PORT[$n]}" --pipe < "$zfill" >/dev/null; done
 rm -f "$zfill"
 
-# name|redis-benchmark arguments
+# name|redis-benchmark arguments[|subscribers: redis-cli SUBSCRIBE bench:chan readers running meanwhile]
 workloads=(
   "SET -P 1|-t set -P 1"
   "GET -P 1|-t get -P 1"
@@ -78,6 +78,8 @@ workloads=(
   "BITCOUNT 1MB -P 1|-P 1 -n 20000 BITCOUNT bench:1mb"
   "PFADD -P 16|-P 16 PFADD hll __rand_int__"
   "MULTI_3xSET -P 1|@multi-load"
+  "PUBLISH_1SUB -P 1|-P 1 PUBLISH bench:chan message|1"
+  "PUBLISH_50SUB -P 1|-P 1 PUBLISH bench:chan message|50"
 )
 # load PORT REQUESTS FORMAT ARGS...: one workload against one server. FORMAT is -q or --csv. "@multi-load" runs
 # bench/multi-load (MULTI, 3 SETs, EXEC per request: redis-benchmark sends one command per request).
@@ -86,6 +88,13 @@ load() {
   if [ "$1" = "@multi-load" ]; then dotnet "$MULTI_LOAD_DLL" -p "$port" -c 50 -r 100000 -n "$n"
   else redis-benchmark -p "$port" -c 50 -r 100000 -n "$n" "$format" "$@"; fi
 }
+# subscribers PORT COUNT: starts COUNT redis-cli readers of bench:chan (output to /dev/null), waits until all are subscribed.
+SUB_PIDS=()
+subscribers() {
+  for _ in $(seq "$2"); do redis-cli -p "$1" SUBSCRIBE bench:chan >/dev/null 2>&1 & SUB_PIDS+=($!); done
+  for _ in $(seq 100); do [ "$(redis-cli -p "$1" PUBSUB NUMSUB bench:chan | tail -n1)" = "$2" ] && return 0; sleep 0.1; done
+}
+stop_subscribers() { for p in "${SUB_PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; SUB_PIDS=(); }
 if [ -n "${ONLY:-}" ]; then
   kept=(); for w in "${workloads[@]}"; do [[ ${w%%|*} =~ $ONLY ]] && kept+=("$w"); done; workloads=("${kept[@]}")
 fi
@@ -96,20 +105,26 @@ for n in "${names[@]}"; do redis-cli -p "${PORT[$n]}" -x SET bench:1mb < "$bigva
 rm -f "$bigvalue"
 # Warm-up, not recorded: .NET servers reach steady state only after tiered JIT and PGO have run.
 for w in "${workloads[@]}"; do
-  args=${w#*|}
-  # shellcheck disable=SC2086
-  for n in "${names[@]}"; do load "${PORT[$n]}" 100000 -q $args >/dev/null 2>&1 || true; done
+  rest=${w#*|}; args=${rest%%|*}; subs=0; [[ $rest == *"|"* ]] && subs=${rest##*|}
+  for n in "${names[@]}"; do
+    subscribers "${PORT[$n]}" "$subs"
+    # shellcheck disable=SC2086
+    load "${PORT[$n]}" 100000 -q $args >/dev/null 2>&1 || true
+    stop_subscribers
+  done
 done
 for round in $(seq "$ROUNDS"); do
   # Rotate which server goes first, so no server always runs right after the same neighbour.
   order=("${names[@]:$(( (round - 1) % ${#names[@]} ))}" "${names[@]:0:$(( (round - 1) % ${#names[@]} ))}")
   for w in "${workloads[@]}"; do
-    label=${w%%|*}; args=${w#*|}
+    label=${w%%|*}; rest=${w#*|}; args=${rest%%|*}; subs=0; [[ $rest == *"|"* ]] && subs=${rest##*|}
     for n in "${order[@]}"; do
+      subscribers "${PORT[$n]}" "$subs"
       # The last row: LRANGE tests first print the LPUSH run that fills the list. Options go before $args,
       # which may end in a command line (redis-benchmark reads everything after the command as its arguments).
       # shellcheck disable=SC2086
       rps=$( (load "${PORT[$n]}" "$REQUESTS" --csv $args 2>/dev/null || true) | awk -F'","' 'NR>1 {rps=$2} END {print rps}')
+      stop_subscribers
       echo "$label|$n|${rps:-0}" >> "$results"
     done
   done

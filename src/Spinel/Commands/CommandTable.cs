@@ -33,6 +33,7 @@ public sealed class CommandTable
         Register(Families.BitfieldCommands.Commands);
         Register(Families.HyperLogLogCommands.Commands);
         Register(Families.TransactionCommands.Commands);
+        Register(Families.PubSubCommands.Commands);
         _slots = BuildSlots(_byName.Values);
         int maxOrdinal = 0;
         foreach (var spec in AllWithSubcommands()) maxOrdinal = Math.Max(maxOrdinal, spec.Ordinal);

@@ -332,7 +332,8 @@ public sealed partial class ServerConfig
         return (null, string.Join(' ', shown));
     }
 
-    // notify-keyspace-events: the class letters, shown canonically: A for all of g$lshzxetd, then K, E, m.
+    // notify-keyspace-events: the class letters, shown canonically: A for all of g$lshzxetd (then n is not
+    // shown, as in Redis 7.0), else each of g$lshzxetdn; then K, E, m.
     private const string AllEventClasses = "g$lshzxetd";
 
     private static (string?, string) KeyspaceEvents(string v)
@@ -350,14 +351,14 @@ public sealed partial class ServerConfig
         if (all) sb.Append('A');
         else
         {
-            foreach (char c in AllEventClasses)
+            foreach (char c in AllEventClasses + "n")
             {
                 if (classes.Contains(c)) sb.Append(c);
             }
         }
         foreach (char c in "KEm")
         {
-            if (classes.Contains(c)) sb.Append(c); // 'n' is accepted but, as in Redis 7.0, not shown
+            if (classes.Contains(c)) sb.Append(c);
         }
         return (null, sb.ToString());
     }

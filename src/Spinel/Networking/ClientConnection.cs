@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Spinel.Commands;
 using Spinel.Commands.Families;
 using Spinel.Protocol;
+using Spinel.PubSub;
 using Spinel.Server;
 
 namespace Spinel.Networking;
@@ -40,6 +41,7 @@ internal sealed class ClientConnection
             Disconnect = Close,
         };
         Session.Authenticated = !server.Config.AuthRequired;
+        Session.PubSub = new Subscriptions(new ClientOutbox(socket));
         _context = new CommandContext(server, Session, _writer);
         _parser.MaxBulkLength = server.Config.ProtoMaxBulkLen;
     }
@@ -69,7 +71,7 @@ internal sealed class ClientConnection
                 // The command clock was just refreshed by the batch (or the cron, within 1/hz s): precise
                 // enough for the idle timeout, which counts seconds.
                 Session.LastInteractionMs = _server.Keyspace.NowMs;
-                if (_writer.Length > 0) await FlushAsync().ConfigureAwait(false);
+                if (_writer.Length > 0 || Session.PubSub!.Outbox.Active) await FlushAsync().ConfigureAwait(false);
                 if (!keepOpen) break;
             }
         }
@@ -85,9 +87,13 @@ internal sealed class ClientConnection
             {
                 lock (_server.Keyspace.Lock) _server.Blocking.Abandon(blocked);
             }
-            if (Session.Watched is not null)
+            if (Session.Watched is not null || Session.PubSub!.Any)
             {
-                lock (_server.Keyspace.Lock) TransactionCommands.Discard(Session, _server.Keyspace);
+                lock (_server.Keyspace.Lock)
+                {
+                    TransactionCommands.Discard(Session, _server.Keyspace);
+                    _server.PubSub.RemoveAll(Session);
+                }
             }
             Close();
             _writer.Dispose();
@@ -170,6 +176,17 @@ internal sealed class ClientConnection
 
     private async ValueTask FlushAsync()
     {
+        var outbox = Session.PubSub!.Outbox;
+        if (outbox.Active)
+        {
+            // A client that can receive pushes sends everything through its outbox (see ClientOutbox).
+            if (_writer.Length > 0)
+            {
+                lock (_server.Keyspace.Lock) _server.PubSub.QueueReplies(Session, outbox);
+            }
+            await outbox.FlushAsync().ConfigureAwait(false);
+            return;
+        }
         try
         {
             await _socket.SendAsync(_writer.WrittenMemory, SocketFlags.None).ConfigureAwait(false);

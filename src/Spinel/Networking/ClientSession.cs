@@ -59,6 +59,9 @@ public sealed class ClientSession
     /// <summary>Set to reply and then close (QUIT, killing oneself, protocol errors).</summary>
     public bool CloseAfterReply { get; set; }
 
+    /// <summary>Subscriptions and push output; null for clients that cannot receive pushes.</summary>
+    internal PubSub.Subscriptions? PubSub { get; set; }
+
     /// <summary>Bytes waiting in the query buffer and its size, for CLIENT LIST.</summary>
     public int QueryBufferLength { get; internal set; }
     public int QueryBufferSize { get; internal set; }

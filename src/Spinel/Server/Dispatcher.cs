@@ -4,6 +4,7 @@ using Spinel.Commands;
 using Spinel.Commands.Families;
 using Spinel.Networking;
 using Spinel.Protocol;
+using Spinel.PubSub;
 using Spinel.Storage;
 
 namespace Spinel.Server;
@@ -30,22 +31,38 @@ public sealed class Dispatcher
     /// </summary>
     public int ExecuteBatch(CommandContext ctx, ArgumentList[] batch, int count)
     {
-        var keyspace = _server.Keyspace;
-        lock (keyspace.Lock)
+        var pubsub = _server.PubSub;
+        lock (_server.Keyspace.Lock)
         {
-            // Each name is looked up once: the prefetch and the execution share the result.
-            var specs = _specs;
-            for (int i = 0; i < count; i++) specs[i] = _server.Commands.Find(batch[i][0]);
-            if (count >= 4) PrefetchKeys(ctx, batch, count);
-            // One clock read per command: each command's end is the next one's start.
-            long timestamp = Stopwatch.GetTimestamp();
-            for (int i = 0; i < count; i++)
+            pubsub.Executing = ctx;
+            try
             {
-                Execute(ctx, batch[i], specs[i], ref timestamp);
-                if (ctx.Client.CloseAfterReply || ctx.Client.PendingWait is not null) return i + 1;
+                return RunBatch(ctx, batch, count);
             }
-            return count;
+            finally
+            {
+                pubsub.Executing = null;
+                // A subscriber's replies join its pushes while the lock still keeps publishers out, so they stay in order.
+                if (ctx.Client.PubSub?.Outbox is { Active: true } outbox) pubsub.QueueReplies(ctx.Client, outbox);
+            }
         }
+    }
+
+    /// <summary>The batch itself; the caller holds the keyspace lock.</summary>
+    private int RunBatch(CommandContext ctx, ArgumentList[] batch, int count)
+    {
+        // Each name is looked up once: the prefetch and the execution share the result.
+        var specs = _specs;
+        for (int i = 0; i < count; i++) specs[i] = _server.Commands.Find(batch[i][0]);
+        if (count >= 4) PrefetchKeys(ctx, batch, count);
+        // One clock read per command: each command's end is the next one's start.
+        long timestamp = Stopwatch.GetTimestamp();
+        for (int i = 0; i < count; i++)
+        {
+            Execute(ctx, batch[i], specs[i], ref timestamp);
+            if (ctx.Client.CloseAfterReply || ctx.Client.PendingWait is not null) return i + 1;
+        }
+        return count;
     }
 
     /// <summary>
@@ -142,6 +159,12 @@ public sealed class Dispatcher
         {
             _server.Commands.StatsOf(spec).RejectedCalls++;
             Reject(ctx, Errors.NoAuth, spec);
+            return;
+        }
+        if (ctx.Client.PubSub is { Any: true } && ctx.Client.Protocol == 2 && !SubscriberMode.Allows(spec))
+        {
+            _server.Commands.StatsOf(spec).RejectedCalls++;
+            Reject(ctx, SubscriberMode.Error(spec), spec);
             return;
         }
         if (ctx.Client.Multi is { } multi && TransactionCommands.IsQueued(spec))

@@ -253,9 +253,12 @@ internal static class InfoBuilder
         Field(sb, "current_eviction_exceeded_time", 0);
         Field(sb, "keyspace_hits", ks.KeyspaceHits);
         Field(sb, "keyspace_misses", ks.KeyspaceMisses);
+        Field(sb, "pubsub_channels", server.PubSub.ChannelCount);
+        Field(sb, "pubsub_patterns", server.PubSub.PatternCount);
+        Field(sb, "pubsubshard_channels", server.PubSub.ShardChannelCount);
         foreach (var name in new[]
         {
-            "pubsub_channels", "pubsub_patterns", "pubsubshard_channels", "latest_fork_usec", "total_forks", "migrate_cached_sockets",
+            "latest_fork_usec", "total_forks", "migrate_cached_sockets",
             "slave_expires_tracked_keys", "active_defrag_hits", "active_defrag_misses", "active_defrag_key_hits", "active_defrag_key_misses",
             "total_active_defrag_time", "current_active_defrag_time", "tracking_total_keys", "tracking_total_items", "tracking_total_prefixes",
             "unexpected_error_replies",

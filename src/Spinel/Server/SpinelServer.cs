@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Spinel.Commands;
 using Spinel.Config;
 using Spinel.Networking;
+using Spinel.PubSub;
 using Spinel.Storage;
 
 namespace Spinel.Server;
@@ -31,8 +32,15 @@ public sealed class SpinelServer : IAsyncDisposable
         RunId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
         StartTimeMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         Expiry = new ActiveExpiry(this);
+        PubSub = new PubSubRegistry(this);
+        KeyspaceEvents = new KeyspaceNotifier(PubSub);
         ApplyLfuSettings();
-        Config.Changed += _ => ApplyLfuSettings();
+        ApplyPubSubSettings();
+        Config.Changed += _ =>
+        {
+            ApplyLfuSettings();
+            ApplyPubSubSettings();
+        };
     }
 
     public ServerConfig Config { get; }
@@ -48,6 +56,44 @@ public sealed class SpinelServer : IAsyncDisposable
     public long StartTimeMs { get; }
     internal ClientRegistry Clients { get; } = new();
     internal ActiveExpiry Expiry { get; }
+
+    /// <summary>Channels, patterns and their subscribers.</summary>
+    public PubSubRegistry PubSub { get; }
+
+    /// <summary>client-output-buffer-limit for subscribers, and for other clients whose output is queued.</summary>
+    internal OutputBufferLimit PubSubOutputLimit { get; private set; }
+    internal OutputBufferLimit NormalOutputLimit { get; private set; }
+
+    private void ApplyPubSubSettings()
+    {
+        string limits = Config.Find("client-output-buffer-limit")!.Get();
+        PubSubOutputLimit = OutputBufferLimit.Parse(limits, "pubsub");
+        NormalOutputLimit = OutputBufferLimit.Parse(limits, "normal");
+        KeyspaceEvents.Enabled = KeyspaceNotifier.Parse(Config.Find("notify-keyspace-events")!.Get());
+        // Expiry reports its deletions (a key copy each) only while someone may want the event.
+        Keyspace.KeyExpired -= OnKeyExpired;
+        if ((KeyspaceEvents.Enabled & KeyspaceEventClass.Expired) != 0) Keyspace.KeyExpired += OnKeyExpired;
+        Keyspace.KeyCreated = (KeyspaceEvents.Enabled & KeyspaceEventClass.New) != 0 ? OnKeyCreated : null;
+        Keyspace.KeyMissed = (KeyspaceEvents.Enabled & KeyspaceEventClass.KeyMiss) != 0 ? OnKeyMissed : null;
+    }
+
+    private void OnKeyMissed(Database db, ReadOnlySpan<byte> key)
+    {
+        if (PubSub.HasListeners) KeyspaceEvents.Notify(key, db.Id, "keymiss");
+    }
+
+    private void OnKeyCreated(Database db, ReadOnlySpan<byte> key)
+    {
+        if (PubSub.HasListeners) KeyspaceEvents.Notify(key, db.Id, "new");
+    }
+
+    /// <summary>notify-keyspace-events and the channels it publishes on.</summary>
+    public KeyspaceNotifier KeyspaceEvents { get; }
+
+    private void OnKeyExpired(Database db, byte[] key)
+    {
+        if (PubSub.HasListeners) KeyspaceEvents.Notify(key, db.Id, "expired");
+    }
 
     private void ApplyLfuSettings()
     {
@@ -234,6 +280,7 @@ public sealed class SpinelServer : IAsyncDisposable
     {
         Blocking.Signal(dbId, key);
         if (Keyspace.Watches.Count != 0) Keyspace.Watches.Touch(Keyspace[dbId], key);
+        if (KeyspaceEvents.Enabled != KeyspaceEventClass.None && PubSub.HasListeners) KeyspaceEvents.Notify(key, dbId, eventName);
     }
 
     /// <summary>Asks the server to stop; used by SHUTDOWN (from inside a command) and by hosts.</summary>

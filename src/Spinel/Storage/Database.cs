@@ -40,6 +40,7 @@ public sealed class Database
         if (i < 0)
         {
             _keyspace.Stats.KeyspaceMisses++;
+            _keyspace.KeyMissed?.Invoke(this, key);
             return null;
         }
         _keyspace.Stats.KeyspaceHits++;
@@ -73,13 +74,17 @@ public sealed class Database
         return i < 0 ? null : Main.ValueAt(i);
     }
 
-    /// <summary>Looks a key up for reading without touching its access clock, but counting a hit or miss (EXISTS, TYPE, TTL, OBJECT).</summary>
-    public object? GetNoTouch(ReadOnlySpan<byte> key)
+    /// <summary>
+    /// Looks a key up for reading without touching its access clock, but counting a hit or miss (EXISTS, TYPE, TTL,
+    /// OBJECT). OBJECT passes <paramref name="notifyMiss"/> false: Redis publishes no "keymiss" for it.
+    /// </summary>
+    public object? GetNoTouch(ReadOnlySpan<byte> key, bool notifyMiss = true)
     {
         int i = FindLive(key);
         if (i < 0)
         {
             _keyspace.Stats.KeyspaceMisses++;
+            if (notifyMiss) _keyspace.KeyMissed?.Invoke(this, key);
             return null;
         }
         _keyspace.Stats.KeyspaceHits++;
@@ -106,6 +111,7 @@ public sealed class Database
         if (i < 0)
         {
             Main.Insert(key.ToArray(), hash, value, _keyspace.NewClock());
+            _keyspace.KeyCreated?.Invoke(this, key);
             return;
         }
         Main.ValueAt(i) = value;
@@ -119,7 +125,11 @@ public sealed class Database
     }
 
     /// <summary>Adds a key known to be absent (callers checked), reusing the given key array.</summary>
-    public void Add(byte[] key, object value) => Main.Insert(key, KeyHash.Of(key), value, _keyspace.NewClock());
+    public void Add(byte[] key, object value)
+    {
+        Main.Insert(key, KeyHash.Of(key), value, _keyspace.NewClock());
+        _keyspace.KeyCreated?.Invoke(this, key);
+    }
 
     public bool Delete(ReadOnlySpan<byte> key)
     {
@@ -214,6 +224,7 @@ public sealed class Database
     {
         int hash = KeyHash.Of(key);
         byte[] stored = key.ToArray();
+        _keyspace.KeyCreated?.Invoke(this, key);
         if (expireMs < 0)
         {
             Main.Insert(stored, hash, value, clock & ClockMask);

@@ -57,6 +57,12 @@ public sealed class Keyspace
     /// <summary>Called when a key is removed because its deadline passed.</summary>
     public event Action<Database, byte[]>? KeyExpired;
 
+    /// <summary>Called when a key is created (keyspace event "new"); null unless someone listens, so inserts pay one check.</summary>
+    public KeyCreatedHandler? KeyCreated { get; set; }
+
+    /// <summary>Called when a read finds no key (keyspace event "keymiss"); null unless someone listens.</summary>
+    public KeyCreatedHandler? KeyMissed { get; set; }
+
     public void RefreshClock() => RefreshClock(Stopwatch.GetTimestamp());
 
     /// <summary>Sets the command clock from a <see cref="Stopwatch"/> timestamp the caller already read.</summary>
@@ -198,3 +204,6 @@ public sealed class KeyspaceStats
         ExpiredTimeCapReachedCount = ExpireCycleCpuMicros = 0;
     }
 }
+
+/// <summary>Receives a key that was just created, or just looked for in vain.</summary>
+public delegate void KeyCreatedHandler(Database db, ReadOnlySpan<byte> key);

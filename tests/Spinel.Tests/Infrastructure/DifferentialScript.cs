@@ -13,6 +13,7 @@ namespace Spinel.Tests.Infrastructure;
 ///   !nocompare CMD run on both, compare nothing (setup with a nondeterministic reply)
 ///   !sleep MS      wait, e.g. for keys to expire
 ///   !raw TEXT      send TEXT (with \r \n \xHH escapes) as raw bytes, compare one reply
+///   !replies N CMD compare N replies (SUBSCRIBE a b c confirms each channel separately)
 /// Lines starting with # are comments.
 /// </summary>
 public static class DifferentialScript
@@ -38,6 +39,14 @@ public static class DifferentialScript
                 continue;
             }
 
+            int replies = 1;
+            if (directive == "replies")
+            {
+                int space = line.IndexOf(' ');
+                replies = int.Parse(line[..space]);
+                line = line[(space + 1)..].Trim();
+                directive = "";
+            }
             byte[] a, b;
             if (directive == "raw")
             {
@@ -51,10 +60,13 @@ public static class DifferentialScript
                 await spinel.SendAsync(args);
                 await redis.SendAsync(args);
             }
-            a = await spinel.ReadReplyAsync();
-            b = await redis.ReadReplyAsync();
-            if (!Same(directive, a, b))
-                failures.Add($"{name}:{n + 1}: {line}\n   spinel: {Show(a)}\n   redis:  {Show(b)}");
+            for (int r = 0; r < replies; r++)
+            {
+                a = await spinel.ReadReplyAsync();
+                b = await redis.ReadReplyAsync();
+                if (!Same(directive, a, b))
+                    failures.Add($"{name}:{n + 1}: {line}\n   spinel: {Show(a)}\n   redis:  {Show(b)}");
+            }
         }
         Assert.True(failures.Count == 0, $"{failures.Count} replies differ:\n" + string.Join("\n", failures));
     }

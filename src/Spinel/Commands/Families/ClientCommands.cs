@@ -160,6 +160,7 @@ public static class ClientCommands
         ctx.Reply.WriteVerbatim(sb.ToString());
     }
 
+    /// <summary>CLIENT LIST flags: b blocked, P subscriber, N none.</summary>
     /// <summary>One CLIENT LIST line, fields in Redis 7.0's order. Buffer sizes are Spinel's own.</summary>
     private static StringBuilder Describe(StringBuilder sb, CommandContext ctx, ClientSession s, long nowMs)
     {
@@ -173,13 +174,13 @@ public static class ClientCommands
         long outputLength = s.Writer.Length;
         long totalMemory = s.QueryBufferSize + outputLength + argvMem;
         return sb.Append(CultureInfo.InvariantCulture,
-            $"id={s.Id} addr={s.Address} laddr={s.LocalAddress} fd=-1 name={s.Name} age={Math.Max(0, nowMs - s.CreatedMs) / 1000} idle={Math.Max(0, nowMs - s.LastInteractionMs) / 1000} flags={Flags(s)} db={s.Db} sub=0 psub=0 ssub=0 multi={s.Multi?.Count ?? -1} qbuf={s.QueryBufferLength} qbuf-free={s.QueryBufferSize - s.QueryBufferLength} argv-mem={argvMem} multi-mem={s.Multi?.Bytes ?? 0} rbs={outputLength} rbp={outputLength} obl={outputLength} oll=0 omem=0 tot-mem={totalMemory} events=r cmd={cmd} user={s.User} redir=-1 resp={s.Protocol}");
+            $"id={s.Id} addr={s.Address} laddr={s.LocalAddress} fd=-1 name={s.Name} age={Math.Max(0, nowMs - s.CreatedMs) / 1000} idle={Math.Max(0, nowMs - s.LastInteractionMs) / 1000} flags={Flags(s)} db={s.Db} sub={s.PubSub?.Channels ?? 0} psub={s.PubSub?.Patterns ?? 0} ssub={s.PubSub?.ShardChannels ?? 0} multi={s.Multi?.Count ?? -1} qbuf={s.QueryBufferLength} qbuf-free={s.QueryBufferSize - s.QueryBufferLength} argv-mem={argvMem} multi-mem={s.Multi?.Bytes ?? 0} rbs={outputLength} rbp={outputLength} obl={outputLength} oll=0 omem={s.PubSub?.Outbox.Size ?? 0} tot-mem={totalMemory} events=r cmd={cmd} user={s.User} redir=-1 resp={s.Protocol}");
     }
 
-    /// <summary>CLIENT LIST's flags, in Redis's order: x in MULTI, b blocked, d a watched key changed; N for none.</summary>
+    /// <summary>CLIENT LIST's flags, in Redis's order: P subscriber, x in MULTI, b blocked, d a watched key changed; N for none.</summary>
     private static string Flags(ClientSession s)
     {
-        string flags = (s.Multi is null ? "" : "x") + (s.Blocked is null ? "" : "b") + (s.Watched is { Dirty: true } ? "d" : "");
+        string flags = (s.PubSub is { Any: true } ? "P" : "") + (s.Multi is null ? "" : "x") + (s.Blocked is null ? "" : "b") + (s.Watched is { Dirty: true } ? "d" : "");
         return flags.Length == 0 ? "N" : flags;
     }
 

@@ -24,7 +24,14 @@ public static class ConnectionCommands
             ctx.Reply.WriteError(Errors.WrongArity("ping"));
             return;
         }
-        if (ctx.ArgCount == 1) ctx.Reply.WriteRaw("+PONG\r\n"u8);
+        // A RESP2 subscriber gets PING as a message-shaped array, so it cannot be mistaken for a push.
+        if (ctx.Client.PubSub is { Any: true } && ctx.Client.Protocol == 2)
+        {
+            ctx.Reply.WriteArrayHeader(2);
+            ctx.Reply.WriteBulk("pong"u8);
+            ctx.Reply.WriteBulk(ctx.ArgCount == 2 ? ctx.Arg(1) : []);
+        }
+        else if (ctx.ArgCount == 1) ctx.Reply.WriteRaw("+PONG\r\n"u8);
         else ctx.Reply.WriteBulk(ctx.Arg(1));
     }
 
@@ -154,6 +161,7 @@ public static class ConnectionCommands
     private static void Reset(CommandContext ctx)
     {
         TransactionCommands.Discard(ctx.Client, ctx.Keyspace);
+        ctx.Server.PubSub.RemoveAll(ctx.Client);
         ctx.Client.Reset(!ctx.Server.Config.AuthRequired);
         ctx.Reply.WriteRaw("+RESET\r\n"u8);
     }

@@ -235,14 +235,14 @@ public static class KeyCommands
 
     private static void ObjectEncoding(CommandContext ctx)
     {
-        var value = ctx.Db.GetNoTouch(ctx.Arg(2));
+        var value = ctx.Db.GetNoTouch(ctx.Arg(2), notifyMiss: false);
         if (value is null) ctx.Reply.WriteNull();
         else ctx.Reply.WriteBulk(StringEncoding.Of(value));
     }
 
     private static void ObjectRefCount(CommandContext ctx)
     {
-        var value = ctx.Db.GetNoTouch(ctx.Arg(2));
+        var value = ctx.Db.GetNoTouch(ctx.Arg(2), notifyMiss: false);
         if (value is null) ctx.Reply.WriteNull();
         // Redis shares one object for each integer 0..9999 and reports it as never freed.
         else ctx.Reply.WriteInteger(IsSharedInteger(value) ? int.MaxValue : 1);
@@ -255,7 +255,7 @@ public static class KeyCommands
     {
         var db = ctx.Db;
         var key = ctx.Arg(2);
-        if (db.GetNoTouch(key) is null)
+        if (db.GetNoTouch(key, notifyMiss: false) is null)
         {
             ctx.Reply.WriteNull();
             return;
@@ -272,7 +272,7 @@ public static class KeyCommands
     {
         var db = ctx.Db;
         var key = ctx.Arg(2);
-        if (db.GetNoTouch(key) is null)
+        if (db.GetNoTouch(key, notifyMiss: false) is null)
         {
             ctx.Reply.WriteNull();
             return;
