@@ -5,6 +5,7 @@ public static class Errors
 {
     public const string WrongType = "WRONGTYPE Operation against a key holding the wrong kind of value";
     public const string Syntax = "ERR syntax error";
+    public const string NumkeysNotPositive = "ERR numkeys should be greater than 0";
     public const string NotInteger = "ERR value is not an integer or out of range";
     public const string NotFloat = "ERR value is not a valid float";
     public const string NoSuchKey = "ERR no such key";

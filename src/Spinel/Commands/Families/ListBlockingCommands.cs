@@ -51,7 +51,7 @@ public static class ListBlockingCommands
     /// <summary>BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT n]; Redis checks the timeout after the rest.</summary>
     private static void Blmpop(CommandContext ctx)
     {
-        if (!ListCommands.TryParseMultiPop(ctx, 2, out int numKeys, out bool left, out long count)) return;
+        if (!MultiPopArguments.TryParse(ctx, 2, "LEFT", "RIGHT", out int numKeys, out bool left, out long count)) return;
         if (!ctx.TryGetTimeout(1, out long timeoutMs)) return;
         if (!ListCommands.TryServeMultiPop(ctx, 3, numKeys, left, count)) ctx.Block(3, numKeys, RedisType.List, timeoutMs);
     }

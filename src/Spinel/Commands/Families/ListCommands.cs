@@ -37,8 +37,6 @@ public static class ListCommands
     private const string RankZero = "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list";
     private const string CountNegative = "ERR COUNT can't be negative";
     private const string MaxlenNegative = "ERR MAXLEN can't be negative";
-    private const string NumkeysNotPositive = "ERR numkeys should be greater than 0";
-    private const string CountNotPositive = "ERR count should be greater than 0";
 
     /// <summary>Reads a key expected to hold a list: false after replying WRONGTYPE; <paramref name="list"/> is null when the key is missing.</summary>
     private static bool TryGetList(CommandContext ctx, object? value, out ListValue? list)
@@ -197,51 +195,8 @@ public static class ListCommands
 
     private static void Lmpop(CommandContext ctx)
     {
-        if (!TryParseMultiPop(ctx, 1, out int numKeys, out bool left, out long count)) return;
+        if (!MultiPopArguments.TryParse(ctx, 1, "LEFT", "RIGHT", out int numKeys, out bool left, out long count)) return;
         if (!TryServeMultiPop(ctx, 2, numKeys, left, count)) ctx.Reply.WriteNullArray();
-    }
-
-    /// <summary>
-    /// Parses LMPOP's arguments from <paramref name="numkeysIndex"/> on: numkeys, the keys, LEFT|RIGHT, then an
-    /// optional COUNT n (default 1). BLMPOP has the same arguments one further on (its timeout comes first,
-    /// and Redis reads the timeout only after these). False after replying Redis's error.
-    /// </summary>
-    internal static bool TryParseMultiPop(CommandContext ctx, int numkeysIndex, out int numKeys, out bool left, out long count)
-    {
-        numKeys = 0;
-        left = false;
-        count = -1;
-        if (!RedisNumbers.TryParseInt64(ctx.Arg(numkeysIndex), out long n) || n < 1)
-        {
-            ctx.Reply.WriteError(NumkeysNotPositive);
-            return false;
-        }
-        if (n > ctx.ArgCount - numkeysIndex - 2)
-        {
-            ctx.Reply.WriteError(Errors.Syntax);
-            return false;
-        }
-        numKeys = (int)n;
-        int whereIndex = numkeysIndex + 1 + numKeys;
-        if (!TryReadEnd(ctx, whereIndex, out left)) return false;
-        for (int j = whereIndex + 1; j < ctx.ArgCount; j++)
-        {
-            if (count == -1 && j + 1 < ctx.ArgCount && ctx.ArgIs(j, "COUNT"))
-            {
-                if (!RedisNumbers.TryParseInt64(ctx.Arg(++j), out count) || count < 1)
-                {
-                    ctx.Reply.WriteError(CountNotPositive);
-                    return false;
-                }
-            }
-            else
-            {
-                ctx.Reply.WriteError(Errors.Syntax);
-                return false;
-            }
-        }
-        if (count == -1) count = 1;
-        return true;
     }
 
     /// <summary>

@@ -29,7 +29,6 @@ public static class SetCommands
 
     private const string NotPositive = "ERR value is out of range, must be positive";
     private const string SrandmemberRange = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
-    private const string NumkeysNotPositive = "ERR numkeys should be greater than 0";
     private const string TooManyKeys = "ERR Number of keys can't be greater than number of args";
     private const string LimitNegative = "ERR LIMIT can't be negative";
 
@@ -383,7 +382,7 @@ public static class SetCommands
     {
         if (!RedisNumbers.TryParseInt64(ctx.Arg(1), out long numkeys) || numkeys < 1)
         {
-            ctx.Reply.WriteError(NumkeysNotPositive);
+            ctx.Reply.WriteError(Errors.NumkeysNotPositive);
             return;
         }
         if (numkeys > ctx.ArgCount - 2)

@@ -32,7 +32,7 @@ public static class SortedSetBlockingCommands
     /// <summary>BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT n]; Redis checks the timeout after the rest.</summary>
     private static void Bzmpop(CommandContext ctx)
     {
-        if (!SortedSetCommands.TryParseMultiPop(ctx, 2, out int numKeys, out bool max, out long count)) return;
+        if (!MultiPopArguments.TryParse(ctx, 2, "MAX", "MIN", out int numKeys, out bool max, out long count)) return;
         if (!ctx.TryGetTimeout(1, out long timeoutMs)) return;
         if (!SortedSetCommands.TryServePop(ctx, 3, numKeys, max, count, nested: true)) ctx.Block(3, numKeys, RedisType.ZSet, timeoutMs);
     }

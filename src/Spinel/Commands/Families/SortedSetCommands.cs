@@ -37,8 +37,6 @@ public static class SortedSetCommands
     private const string GtLtNx = "ERR GT, LT, and/or NX options at the same time are not compatible";
     private const string IncrOnePair = "ERR INCR option supports a single increment-element pair";
     private const string NotPositive = "ERR value is out of range, must be positive";
-    private const string NumkeysNotPositive = "ERR numkeys should be greater than 0";
-    private const string CountNotPositive = "ERR count should be greater than 0";
     private const string CountOutOfRange = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
     private const string OutOfRange = "ERR value is out of range";
 
@@ -374,55 +372,8 @@ public static class SortedSetCommands
 
     private static void Zmpop(CommandContext ctx)
     {
-        if (!TryParseMultiPop(ctx, 1, out int numKeys, out bool max, out long count)) return;
+        if (!MultiPopArguments.TryParse(ctx, 1, "MAX", "MIN", out int numKeys, out bool max, out long count)) return;
         if (!TryServePop(ctx, 2, numKeys, max, count, nested: true)) ctx.Reply.WriteNullArray();
-    }
-
-    /// <summary>
-    /// ZMPOP's arguments from <paramref name="numkeysIndex"/> on: numkeys, the keys, MIN|MAX, then COUNT n
-    /// (default 1). BZMPOP has the same one further on. False after replying Redis's error.
-    /// </summary>
-    internal static bool TryParseMultiPop(CommandContext ctx, int numkeysIndex, out int numKeys, out bool max, out long count)
-    {
-        numKeys = 0;
-        max = false;
-        count = -1;
-        if (!RedisNumbers.TryParseInt64(ctx.Arg(numkeysIndex), out long n) || n < 1)
-        {
-            ctx.Reply.WriteError(NumkeysNotPositive);
-            return false;
-        }
-        if (n > ctx.ArgCount - numkeysIndex - 2)
-        {
-            ctx.Reply.WriteError(Errors.Syntax);
-            return false;
-        }
-        numKeys = (int)n;
-        int whereIndex = numkeysIndex + 1 + numKeys;
-        max = ctx.ArgIs(whereIndex, "MAX");
-        if (!max && !ctx.ArgIs(whereIndex, "MIN"))
-        {
-            ctx.Reply.WriteError(Errors.Syntax);
-            return false;
-        }
-        for (int j = whereIndex + 1; j < ctx.ArgCount; j++)
-        {
-            if (count == -1 && j + 1 < ctx.ArgCount && ctx.ArgIs(j, "COUNT"))
-            {
-                if (!RedisNumbers.TryParseInt64(ctx.Arg(++j), out count) || count < 1)
-                {
-                    ctx.Reply.WriteError(CountNotPositive);
-                    return false;
-                }
-            }
-            else
-            {
-                ctx.Reply.WriteError(Errors.Syntax);
-                return false;
-            }
-        }
-        if (count == -1) count = 1;
-        return true;
     }
 
     // ---- ZRANDMEMBER ----
