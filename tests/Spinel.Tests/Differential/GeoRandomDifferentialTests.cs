@@ -216,9 +216,9 @@ public sealed class GeoRandomDifferentialTests(DifferentialFixture fixture)
             ["GEORADIUS", "g", "0", "0", "1", "m", "STORE", "d"],
             ["GEORADIUS", "g", "0", "0", "1", "m", "STORE", "d"],
         ];
+        fixture.Oracle.RequireAvailable();
         await using var spinel = await fixture.Spinel.ConnectAsync();
         await using var redis = await fixture.Oracle.ConnectAsync();
-        fixture.Oracle.RequireAvailable();
         foreach (var client in new[] { spinel, redis }) await client.CallAsync("FLUSHALL");
         foreach (var command in commands)
         {
@@ -229,19 +229,9 @@ public sealed class GeoRandomDifferentialTests(DifferentialFixture fixture)
 
     private static async Task<long> ChangesAfterAsync(RawClient client, string[] command)
     {
-        long before = await ChangesAsync(client);
+        long before = await ChangeCounter.ReadAsync(client);
         await client.CallAsync(command);
-        return await ChangesAsync(client) - before;
-    }
-
-    private static async Task<long> ChangesAsync(RawClient client)
-    {
-        var info = await client.CallAsync("INFO", "persistence");
-        foreach (var line in info.Split("\r\n"))
-        {
-            if (line.StartsWith("rdb_changes_since_last_save:", StringComparison.Ordinal)) return long.Parse(line[(line.IndexOf(':') + 1)..], CultureInfo.InvariantCulture);
-        }
-        throw new InvalidDataException("no rdb_changes_since_last_save in INFO");
+        return await ChangeCounter.ReadAsync(client) - before;
     }
 
     private async Task CompareAsync(List<string[]> commands, int seed)

@@ -40,7 +40,7 @@ public sealed partial class TransactionCountersDifferentialTests(DifferentialFix
         fixture.Oracle.RequireAvailable();
         await using var spinel = await fixture.Spinel.ConnectAsync();
         await using var redis = await fixture.Oracle.ConnectAsync();
-        Assert.Equal(await DirtyDeltaAsync(redis, script), await DirtyDeltaAsync(spinel, script));
+        Assert.Equal(await ChangeCounter.DeltaAsync(redis, script), await ChangeCounter.DeltaAsync(spinel, script));
     }
 
     [SkippableTheory]
@@ -53,33 +53,12 @@ public sealed partial class TransactionCountersDifferentialTests(DifferentialFix
         Assert.Equal(await StatsAfterAsync(redis, script), await StatsAfterAsync(spinel, script));
     }
 
-    private static async Task RunAsync(RawClient client, string script)
-    {
-        foreach (var line in script.Split('\n')) await client.CallAsync(DifferentialScript.Split(line).Select(a => System.Text.Encoding.Latin1.GetString(a)).ToArray());
-    }
-
-    private static async Task<long> DirtyDeltaAsync(RawClient client, string script)
-    {
-        await client.CallAsync("FLUSHALL");
-        long before = await ChangesAsync(client);
-        await RunAsync(client, script);
-        long after = await ChangesAsync(client);
-        await client.CallAsync("FLUSHALL");
-        return after - before;
-    }
-
-    private static async Task<long> ChangesAsync(RawClient client)
-    {
-        var info = await client.CallAsync("INFO", "persistence");
-        return long.Parse(Field(info, "rdb_changes_since_last_save"));
-    }
-
     /// <summary>Calls, rejected and failed calls per command, error counts, and commands processed; times are left out.</summary>
     private static async Task<string> StatsAfterAsync(RawClient client, string script)
     {
         await client.CallAsync("FLUSHALL");
         await client.CallAsync("CONFIG", "RESETSTAT");
-        await RunAsync(client, script);
+        await ChangeCounter.RunAsync(client, script);
         var commands = await client.CallAsync("INFO", "commandstats");
         var errors = await client.CallAsync("INFO", "errorstats");
         var stats = await client.CallAsync("INFO", "stats");
@@ -89,18 +68,9 @@ public sealed partial class TransactionCountersDifferentialTests(DifferentialFix
             .Select(l => Timing().Replace(l, ""))
             .Order(StringComparer.Ordinal)
             .ToList();
-        lines.Add("total_commands_processed:" + Field(stats, "total_commands_processed"));
-        lines.Add("total_error_replies:" + Field(stats, "total_error_replies"));
+        lines.Add("total_commands_processed:" + ChangeCounter.InfoField(stats, "total_commands_processed"));
+        lines.Add("total_error_replies:" + ChangeCounter.InfoField(stats, "total_error_replies"));
         return string.Join("\n", lines);
-    }
-
-    private static string Field(string info, string name)
-    {
-        foreach (var line in info.Split("\r\n"))
-        {
-            if (line.StartsWith(name + ":", StringComparison.Ordinal)) return line[(name.Length + 1)..];
-        }
-        throw new InvalidDataException($"no {name} in INFO");
     }
 
     [GeneratedRegex(@"usec=\d+,usec_per_call=[\d.]+,")]
