@@ -12,38 +12,10 @@ public sealed class BlockingTests(SpinelFixture fixture) : IClassFixture<SpinelF
 
     private static string KeyAndValue(string key, string value) => "*2\r\n" + Bulk(key) + Bulk(value);
 
-    /// <summary>Waits until the server counts <paramref name="count"/> blocked clients.</summary>
-    private async Task WaitForBlockedAsync(int count)
-    {
-        await using var probe = await fixture.ConnectAsync();
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            string info = await probe.CallAsync("INFO", "clients");
-            if (info.Contains($"blocked_clients:{count}\r\n")) return;
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"expected {count} blocked clients: {info}");
-            await Task.Delay(5);
-        }
-    }
-
-    /// <summary>Connects <paramref name="count"/> clients that each send <paramref name="command"/> and block, in order.</summary>
-    private async Task<List<RawClient>> BlockClientsAsync(int count, params string[] command)
-    {
-        var clients = new List<RawClient>();
-        for (int i = 0; i < count; i++)
-        {
-            var c = await fixture.ConnectAsync();
-            clients.Add(c);
-            await c.SendAsync(command);
-            await WaitForBlockedAsync(i + 1);
-        }
-        return clients;
-    }
-
     [Fact]
     public async Task Clients_blocked_on_a_key_are_served_first_come_first_served()
     {
-        var clients = await BlockClientsAsync(3, "BLPOP", "fifo", "0");
+        var clients = await fixture.BlockClientsAsync(3, "BLPOP", "fifo", "0");
         await using var producer = await fixture.ConnectAsync();
         Assert.Equal(":3\r\n", await producer.CallAsync("RPUSH", "fifo", "a", "b", "c"));
         Assert.Equal(KeyAndValue("fifo", "a"), Encoding.Latin1.GetString(await clients[0].ReadReplyAsync()));
@@ -56,15 +28,15 @@ public sealed class BlockingTests(SpinelFixture fixture) : IClassFixture<SpinelF
     [Fact]
     public async Task A_push_wakes_only_as_many_waiters_as_it_can_serve()
     {
-        var clients = await BlockClientsAsync(3, "BRPOP", "few", "0");
+        var clients = await fixture.BlockClientsAsync(3, "BRPOP", "few", "0");
         await using var producer = await fixture.ConnectAsync();
         Assert.Equal(":1\r\n", await producer.CallAsync("LPUSH", "few", "only"));
         Assert.Equal(KeyAndValue("few", "only"), Encoding.Latin1.GetString(await clients[0].ReadReplyAsync()));
-        await WaitForBlockedAsync(2);
+        await fixture.WaitForBlockedAsync(2);
         // The element went to exactly one client and is gone from the list.
         Assert.Equal(":0\r\n", await producer.CallAsync("LLEN", "few"));
         foreach (var c in clients) await c.DisposeAsync();
-        await WaitForBlockedAsync(0);
+        await fixture.WaitForBlockedAsync(0);
     }
 
     [Fact]
@@ -82,7 +54,7 @@ public sealed class BlockingTests(SpinelFixture fixture) : IClassFixture<SpinelF
     {
         await using var c = await fixture.ConnectAsync();
         await c.SendRawAsync("*3\r\n$5\r\nBLPOP\r\n$4\r\npipe\r\n$1\r\n0\r\n*2\r\n$4\r\nLLEN\r\n$4\r\npipe\r\n*1\r\n$4\r\nPING\r\n");
-        await WaitForBlockedAsync(1);
+        await fixture.WaitForBlockedAsync(1);
         await using var producer = await fixture.ConnectAsync();
         Assert.Equal(":2\r\n", await producer.CallAsync("RPUSH", "pipe", "x", "y"));
         Assert.Equal(KeyAndValue("pipe", "x"), Encoding.Latin1.GetString(await c.ReadReplyAsync()));
@@ -114,9 +86,9 @@ public sealed class BlockingTests(SpinelFixture fixture) : IClassFixture<SpinelF
     {
         var c = await fixture.ConnectAsync();
         await c.SendAsync("BLPOP", "gone", "0");
-        await WaitForBlockedAsync(1);
+        await fixture.WaitForBlockedAsync(1);
         await c.DisposeAsync();
-        await WaitForBlockedAsync(0);
+        await fixture.WaitForBlockedAsync(0);
         await using var producer = await fixture.ConnectAsync();
         Assert.Equal(":1\r\n", await producer.CallAsync("RPUSH", "gone", "kept"));
         Assert.Equal(":1\r\n", await producer.CallAsync("LLEN", "gone"));
@@ -131,13 +103,13 @@ public sealed class BlockingTests(SpinelFixture fixture) : IClassFixture<SpinelF
         await using var admin = await fixture.ConnectAsync();
 
         await c.SendAsync("BLPOP", "unblock-me", "0");
-        await WaitForBlockedAsync(1);
+        await fixture.WaitForBlockedAsync(1);
         Assert.Contains("flags=b ", await admin.CallAsync("CLIENT", "LIST"));
         Assert.Equal(":1\r\n", await admin.CallAsync("CLIENT", "UNBLOCK", id));
         Assert.Equal("*-1\r\n", Encoding.Latin1.GetString(await c.ReadReplyAsync()));
 
         await c.SendAsync("BLMOVE", "unblock-me", "dst", "LEFT", "RIGHT", "0");
-        await WaitForBlockedAsync(1);
+        await fixture.WaitForBlockedAsync(1);
         Assert.Equal(":1\r\n", await admin.CallAsync("CLIENT", "UNBLOCK", id, "error"));
         Assert.Equal("-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n", Encoding.Latin1.GetString(await c.ReadReplyAsync()));
 
@@ -150,11 +122,11 @@ public sealed class BlockingTests(SpinelFixture fixture) : IClassFixture<SpinelF
     {
         await using var c = await fixture.ConnectAsync();
         await c.SendAsync("BLPOP", "retyped", "0");
-        await WaitForBlockedAsync(1);
+        await fixture.WaitForBlockedAsync(1);
         await using var other = await fixture.ConnectAsync();
         Assert.Equal("+OK\r\n", await other.CallAsync("SET", "retyped", "string"));
         await Task.Delay(50);
-        await WaitForBlockedAsync(1);
+        await fixture.WaitForBlockedAsync(1);
         Assert.Equal(":1\r\n", await other.CallAsync("DEL", "retyped"));
         Assert.Equal(":1\r\n", await other.CallAsync("RPUSH", "source-list", "moved"));
         // A RENAME that brings a list under the key serves the waiter, as a push would.
@@ -167,7 +139,7 @@ public sealed class BlockingTests(SpinelFixture fixture) : IClassFixture<SpinelF
     {
         await using var c = await fixture.ConnectAsync();
         await c.SendAsync("BLPOP", "multi-a", "multi-b", "0");
-        await WaitForBlockedAsync(1);
+        await fixture.WaitForBlockedAsync(1);
         await using var other = await fixture.ConnectAsync();
         // An earlier key turning into a string does not stop the waiter from taking the later key's push (as Redis 7.0).
         Assert.Equal("+OK\r\n", await other.CallAsync("SET", "multi-a", "string"));
@@ -180,10 +152,10 @@ public sealed class BlockingTests(SpinelFixture fixture) : IClassFixture<SpinelF
     {
         await using var mover = await fixture.ConnectAsync();
         await mover.SendAsync("BLMOVE", "chain-src", "chain-dst", "RIGHT", "LEFT", "0");
-        await WaitForBlockedAsync(1);
+        await fixture.WaitForBlockedAsync(1);
         await using var popper = await fixture.ConnectAsync();
         await popper.SendAsync("BLPOP", "chain-dst", "0");
-        await WaitForBlockedAsync(2);
+        await fixture.WaitForBlockedAsync(2);
         await using var producer = await fixture.ConnectAsync();
         Assert.Equal(":1\r\n", await producer.CallAsync("RPUSH", "chain-src", "hop"));
         Assert.Equal(Bulk("hop"), Encoding.Latin1.GetString(await mover.ReadReplyAsync()));

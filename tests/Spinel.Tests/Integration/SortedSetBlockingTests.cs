@@ -13,46 +13,20 @@ public sealed class SortedSetBlockingTests(SpinelFixture fixture) : IClassFixtur
 
     private static async Task<string> ReadAsync(RawClient client) => Encoding.Latin1.GetString(await client.ReadReplyAsync());
 
-    private async Task WaitForBlockedAsync(int count)
-    {
-        await using var probe = await fixture.ConnectAsync();
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            string info = await probe.CallAsync("INFO", "clients");
-            if (info.Contains($"blocked_clients:{count}\r\n")) return;
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"expected {count} blocked clients: {info}");
-            await Task.Delay(5);
-        }
-    }
-
-    private async Task<List<RawClient>> BlockClientsAsync(int count, params string[] command)
-    {
-        var clients = new List<RawClient>();
-        for (int i = 0; i < count; i++)
-        {
-            var c = await fixture.ConnectAsync();
-            clients.Add(c);
-            await c.SendAsync(command);
-            await WaitForBlockedAsync(i + 1);
-        }
-        return clients;
-    }
-
     [Fact]
     public async Task Waiters_are_served_first_come_first_served_and_a_zadd_wakes_only_as_many_as_it_can_serve()
     {
-        var clients = await BlockClientsAsync(3, "BZPOPMIN", "zfifo", "0");
+        var clients = await fixture.BlockClientsAsync(3, "BZPOPMIN", "zfifo", "0");
         await using var producer = await fixture.ConnectAsync();
         Assert.Equal(":2\r\n", await producer.CallAsync("ZADD", "zfifo", "2", "b", "1.5", "a"));
         Assert.Equal(Popped("zfifo", "a", "1.5"), await ReadAsync(clients[0]));
         Assert.Equal(Popped("zfifo", "b", "2"), await ReadAsync(clients[1]));
-        await WaitForBlockedAsync(1);
+        await fixture.WaitForBlockedAsync(1);
         Assert.Equal(":0\r\n", await producer.CallAsync("EXISTS", "zfifo"));
         Assert.Equal("$1\r\n7\r\n", await producer.CallAsync("ZINCRBY", "zfifo", "7", "c"));
         Assert.Equal(Popped("zfifo", "c", "7"), await ReadAsync(clients[2]));
         foreach (var c in clients) await c.DisposeAsync();
-        await WaitForBlockedAsync(0);
+        await fixture.WaitForBlockedAsync(0);
     }
 
     [Fact]
@@ -60,10 +34,10 @@ public sealed class SortedSetBlockingTests(SpinelFixture fixture) : IClassFixtur
     {
         await using var max = await fixture.ConnectAsync();
         await max.SendAsync("BZPOPMAX", "zmax", "0");
-        await WaitForBlockedAsync(1);
+        await fixture.WaitForBlockedAsync(1);
         await using var many = await fixture.ConnectAsync();
         await many.SendAsync("BZMPOP", "0", "1", "zmax", "MIN", "COUNT", "5");
-        await WaitForBlockedAsync(2);
+        await fixture.WaitForBlockedAsync(2);
         await using var producer = await fixture.ConnectAsync();
         await producer.CallAsync("ZADD", "zmax", "1", "a", "2", "b", "3", "c");
         Assert.Equal(Popped("zmax", "c", "3"), await ReadAsync(max));
@@ -90,7 +64,7 @@ public sealed class SortedSetBlockingTests(SpinelFixture fixture) : IClassFixtur
         await using var c = await fixture.ConnectAsync();
         await c.CallAsync("HELLO", "3");
         await c.SendAsync("BZPOPMIN", "z3", "0");
-        await WaitForBlockedAsync(1);
+        await fixture.WaitForBlockedAsync(1);
         await using var producer = await fixture.ConnectAsync();
         await producer.CallAsync("ZADD", "z3", "2.5", "m");
         Assert.Equal("*3\r\n" + Bulk("z3") + Bulk("m") + ",2.5\r\n", await ReadAsync(c));
@@ -101,12 +75,12 @@ public sealed class SortedSetBlockingTests(SpinelFixture fixture) : IClassFixtur
     {
         await using var waiter = await fixture.ConnectAsync();
         await waiter.SendAsync("BZPOPMIN", "ztyped", "0");
-        await WaitForBlockedAsync(1);
+        await fixture.WaitForBlockedAsync(1);
         await using var producer = await fixture.ConnectAsync();
         await producer.CallAsync("LPUSH", "ztyped", "x");
         await producer.CallAsync("DEL", "ztyped");
         await producer.CallAsync("SET", "ztyped", "y");
-        await WaitForBlockedAsync(1);
+        await fixture.WaitForBlockedAsync(1);
         await producer.CallAsync("DEL", "ztyped");
         await producer.CallAsync("ZADD", "ztyped", "1", "m");
         Assert.Equal(Popped("ztyped", "m", "1"), await ReadAsync(waiter));
@@ -117,13 +91,13 @@ public sealed class SortedSetBlockingTests(SpinelFixture fixture) : IClassFixtur
     {
         await using var waiter = await fixture.ConnectAsync();
         await waiter.SendAsync("BZPOPMIN", "zk1", "zk2", "zk3", "0");
-        await WaitForBlockedAsync(1);
+        await fixture.WaitForBlockedAsync(1);
         await using var producer = await fixture.ConnectAsync();
         await producer.CallAsync("ZADD", "zk3", "5", "x");
         Assert.Equal(Popped("zk3", "x", "5"), await ReadAsync(waiter));
         // A stored result is a write like any other.
         await waiter.SendAsync("BZMPOP", "0", "2", "zk1", "zk2", "MAX");
-        await WaitForBlockedAsync(1);
+        await fixture.WaitForBlockedAsync(1);
         await producer.CallAsync("ZADD", "zsrc", "1", "p", "2", "q");
         Assert.Equal(":2\r\n", await producer.CallAsync("ZRANGESTORE", "zk2", "zsrc", "0", "-1"));
         Assert.Equal("*2\r\n" + Bulk("zk2") + "*1\r\n" + "*2\r\n" + Bulk("q") + Bulk("2"), await ReadAsync(waiter));
@@ -135,7 +109,7 @@ public sealed class SortedSetBlockingTests(SpinelFixture fixture) : IClassFixtur
     {
         await using var c = await fixture.ConnectAsync();
         await c.SendRawAsync("*3\r\n$8\r\nBZPOPMAX\r\n$6\r\nzpipe1\r\n$1\r\n0\r\n*2\r\n$5\r\nZCARD\r\n$6\r\nzpipe1\r\n");
-        await WaitForBlockedAsync(1);
+        await fixture.WaitForBlockedAsync(1);
         await using var producer = await fixture.ConnectAsync();
         await producer.CallAsync("ZADD", "zpipe1", "1", "a", "2", "b");
         Assert.Equal(Popped("zpipe1", "b", "2"), await ReadAsync(c));
