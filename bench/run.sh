@@ -229,6 +229,22 @@ for n in spinel redis; do
 done
 rm -f "$small" "$small10k" "$warm"
 
+# per_million TITLE: loads $load (1M elements) into a fresh Spinel and Redis; prints resident and used bytes per element.
+per_million() {
+  echo
+  printf '%-12s%24s\n' "$1" "1 x 1M: rss / used"
+  for n in spinel redis; do
+    start_server "$n"
+    sleep 1
+    local before used_before
+    before=$(rss "${PID[$n]}"); used_before=$(used_memory "${PORT[$n]}")
+    redis-cli -p "${PORT[$n]}" --pipe < "$load" >/dev/null
+    sleep 2
+    printf '%-12s%24s\n' "$n" "$(awk -v a="$(rss "${PID[$n]}")" -v b="$before" -v ua="$(used_memory "${PORT[$n]}")" -v ub="$used_before" \
+      'BEGIN {printf "%.1f / %.1f", (a-b)/1000000, (ua-ub)/1000000}')"
+  done
+}
+
 # List memory: bytes per element of one list of 1M elements ("value12345"), pushed by pipelined RPUSH.
 python3 - "$load" <<'PY'
 import sys
@@ -236,17 +252,7 @@ with open(sys.argv[1], "wb") as f:
     for i in range(1_000_000):
         f.write(b"*3\r\n$5\r\nRPUSH\r\n$7\r\nbiglist\r\n$10\r\nvalue12345\r\n")
 PY
-echo
-printf '%-12s%24s\n' "list memory" "1 x 1M: rss / used"
-for n in spinel redis; do
-  start_server "$n"
-  sleep 1
-  before=$(rss "${PID[$n]}"); used_before=$(used_memory "${PORT[$n]}")
-  redis-cli -p "${PORT[$n]}" --pipe < "$load" >/dev/null
-  sleep 2
-  printf '%-12s%24s\n' "$n" "$(awk -v a="$(rss "${PID[$n]}")" -v b="$before" -v ua="$(used_memory "${PORT[$n]}")" -v ub="$used_before" \
-    'BEGIN {printf "%.1f / %.1f", (a-b)/1000000, (ua-ub)/1000000}')"
-done
+per_million "list memory"
 
 # Sorted set memory: bytes per member of one sorted set of 1M members ("member:<10 digits>"), added by
 # pipelined ZADD in a scattered score order (i * 7919 mod 1000003), so inserts land all over the set.
@@ -258,17 +264,7 @@ with open(sys.argv[1], "wb") as f:
         s = b"%d" % (i * 7919 % 1_000_003)
         f.write(b"*4\r\n$4\r\nZADD\r\n$7\r\nbigzset\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n" % (len(s), s, len(m), m))
 PY
-echo
-printf '%-12s%24s\n' "zset memory" "1 x 1M: rss / used"
-for n in spinel redis; do
-  start_server "$n"
-  sleep 1
-  before=$(rss "${PID[$n]}"); used_before=$(used_memory "${PORT[$n]}")
-  redis-cli -p "${PORT[$n]}" --pipe < "$load" >/dev/null
-  sleep 2
-  printf '%-12s%24s\n' "$n" "$(awk -v a="$(rss "${PID[$n]}")" -v b="$before" -v ua="$(used_memory "${PORT[$n]}")" -v ub="$used_before" \
-    'BEGIN {printf "%.1f / %.1f", (a-b)/1000000, (ua-ub)/1000000}')"
-done
+per_million "zset memory"
 
 # Expiry: 1M keys with a 1 s TTL that nobody reads again must be reclaimed by the active cycle.
 write_load "$load" ttl: PX 1000
