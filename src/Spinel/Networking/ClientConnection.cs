@@ -95,6 +95,10 @@ internal sealed class ClientConnection
                     _server.PubSub.RemoveAll(Session);
                 }
             }
+            if (Session.Tracking is { Enabled: true })
+            {
+                lock (_server.Keyspace.Lock) _server.Tracking.Disable(Session);
+            }
             Close();
             _writer.Dispose();
             _server.Clients.Remove(this);

@@ -62,6 +62,9 @@ public sealed class ClientSession
     /// <summary>Subscriptions and push output; null for clients that cannot receive pushes.</summary>
     internal PubSub.Subscriptions? PubSub { get; set; }
 
+    /// <summary>CLIENT TRACKING settings; null until the client first turns tracking on.</summary>
+    public Tracking.TrackingState? Tracking { get; internal set; }
+
     /// <summary>Bytes waiting in the query buffer and its size, for CLIENT LIST.</summary>
     public int QueryBufferLength { get; internal set; }
     public int QueryBufferSize { get; internal set; }

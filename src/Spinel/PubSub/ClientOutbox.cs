@@ -56,6 +56,18 @@ internal sealed class ClientOutbox(Socket socket) : IThreadPoolWorkItem
         }
     }
 
+    /// <summary>Appends a frame already encoded (an invalidation message); the outcomes are those of <see cref="AppendFrame"/>.</summary>
+    public Outcome AppendRaw(ReadOnlySpan<byte> frame, OutputBufferLimit limit)
+    {
+        lock (_lock)
+        {
+            if (_closed) return Outcome.Queued;
+            frame.CopyTo(Reserve(frame.Length));
+            _pendingLength += frame.Length;
+            return AfterAppend(limit);
+        }
+    }
+
     /// <summary>Appends the owner's replies (under the keyspace lock, at the end of its batch).</summary>
     public Outcome AppendReplies(ReadOnlySpan<byte> replies, OutputBufferLimit limit)
     {

@@ -47,6 +47,7 @@ internal sealed class ActiveExpiry
                     {
                         keyspace.RefreshClock();
                         (sampled, expired, walkedAll) = RunSlice(keyspace[dbIndex], keyspace.NowMs);
+                        if (_server.Tracking.HasBroadcast) _server.Tracking.Broadcast();
                     }
                     busyTicks += Stopwatch.GetTimestamp() - sliceStart;
                     sampledTotal += sampled;

@@ -41,6 +41,8 @@ public sealed class Dispatcher
             }
             finally
             {
+                // BCAST clients get the batch's changes once it is done, as Redis sends them once per event-loop turn.
+                if (_server.Tracking.HasBroadcast) _server.Tracking.Broadcast();
                 pubsub.Executing = null;
                 // A subscriber's replies join its pushes while the lock still keeps publishers out, so they stay in order.
                 if (ctx.Client.PubSub?.Outbox is { Active: true } outbox) pubsub.QueueReplies(ctx.Client, outbox);
@@ -124,6 +126,13 @@ public sealed class Dispatcher
     /// <summary>Runs one command, already looked up, that starts at <paramref name="timestamp"/>; leaves it at the command's end.</summary>
     private void Execute(CommandContext ctx, ArgumentList args, CommandSpec? spec, ref long timestamp)
     {
+        Run(ctx, args, spec, ref timestamp);
+        if (ctx.Client.Tracking is { } tracking) _server.Tracking.AfterCommand(ctx, tracking, spec);
+    }
+
+    /// <summary>The checks and the command itself (see <see cref="Execute(CommandContext, ArgumentList, CommandSpec?, ref long)"/>).</summary>
+    private void Run(CommandContext ctx, ArgumentList args, CommandSpec? spec, ref long timestamp)
+    {
         ctx.Args = args;
         var reply = ctx.Reply;
         if (spec is null)
@@ -187,6 +196,7 @@ public sealed class Dispatcher
         long errorsBefore = reply.ErrorCount;
         long nestedBefore = _nestedErrors;
         spec.Handler!(ctx);
+        if (ctx.Client.Tracking is { Enabled: true } tracking && spec.Is(CommandFlags.ReadOnly)) _server.Tracking.RememberReads(ctx, tracking);
         long end = Stopwatch.GetTimestamp();
         var stats = _server.Commands.StatsOf(spec);
         stats.Calls++;

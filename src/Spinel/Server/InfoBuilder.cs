@@ -116,7 +116,7 @@ internal static class InfoBuilder
         Field(sb, "client_recent_max_input_buffer", maxInput);
         Field(sb, "client_recent_max_output_buffer", 0);
         Field(sb, "blocked_clients", server.Blocking.Count);
-        Field(sb, "tracking_clients", 0);
+        Field(sb, "tracking_clients", server.Tracking.ClientCount);
         Field(sb, "clients_in_timeout_table", server.Blocking.CountWithTimeout);
     }
 
@@ -260,10 +260,13 @@ internal static class InfoBuilder
         {
             "latest_fork_usec", "total_forks", "migrate_cached_sockets",
             "slave_expires_tracked_keys", "active_defrag_hits", "active_defrag_misses", "active_defrag_key_hits", "active_defrag_key_misses",
-            "total_active_defrag_time", "current_active_defrag_time", "tracking_total_keys", "tracking_total_items", "tracking_total_prefixes",
-            "unexpected_error_replies",
+            "total_active_defrag_time", "current_active_defrag_time",
         })
             Field(sb, name, 0);
+        Field(sb, "tracking_total_keys", server.Tracking.KeyCount);
+        Field(sb, "tracking_total_items", server.Tracking.ItemCount);
+        Field(sb, "tracking_total_prefixes", server.Tracking.PrefixCount);
+        Field(sb, "unexpected_error_replies", 0);
         Field(sb, "total_error_replies", stats.TotalErrorReplies);
         Field(sb, "dump_payload_sanitizations", 0);
         Field(sb, "total_reads_processed", stats.CommandsProcessed);

@@ -6,6 +6,7 @@ using Spinel.Config;
 using Spinel.Networking;
 using Spinel.PubSub;
 using Spinel.Storage;
+using Spinel.Tracking;
 
 namespace Spinel.Server;
 
@@ -34,6 +35,7 @@ public sealed class SpinelServer : IAsyncDisposable
         Expiry = new ActiveExpiry(this);
         PubSub = new PubSubRegistry(this);
         KeyspaceEvents = new KeyspaceNotifier(PubSub);
+        Tracking = new TrackingRegistry(this);
         ApplyLfuSettings();
         ApplyPubSubSettings();
         Config.Changed += _ =>
@@ -59,6 +61,9 @@ public sealed class SpinelServer : IAsyncDisposable
 
     /// <summary>Channels, patterns and their subscribers.</summary>
     public PubSubRegistry PubSub { get; }
+
+    /// <summary>Client-side caching: tracked keys and prefixes, invalidation messages.</summary>
+    public TrackingRegistry Tracking { get; }
 
     /// <summary>client-output-buffer-limit for subscribers, and for other clients whose output is queued.</summary>
     internal OutputBufferLimit PubSubOutputLimit { get; private set; }
@@ -275,11 +280,12 @@ public sealed class SpinelServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Hook for blocked clients (and later keyspace notifications and WATCH); called by commands after they change a key.</summary>
+    /// <summary>Hook for blocked clients, WATCH, client tracking and keyspace notifications; called by commands after they change a key.</summary>
     internal void NotifyKeyChanged(ReadOnlySpan<byte> key, int dbId, string eventName)
     {
         Blocking.Signal(dbId, key);
         if (Keyspace.Watches.Count != 0) Keyspace.Watches.Touch(Keyspace[dbId], key);
+        if (Tracking.Armed) Tracking.KeyChanged(key);
         if (KeyspaceEvents.Enabled != KeyspaceEventClass.None && PubSub.HasListeners) KeyspaceEvents.Notify(key, dbId, eventName);
     }
 

@@ -63,6 +63,9 @@ public sealed class Keyspace
     /// <summary>Called when a read finds no key (keyspace event "keymiss"); null unless someone listens.</summary>
     public KeyCreatedHandler? KeyMissed { get; set; }
 
+    /// <summary>Called when a key expires, for client-side caching; null until some client first turns tracking on.</summary>
+    public KeyCreatedHandler? KeyExpiredForTracking { get; set; }
+
     public void RefreshClock() => RefreshClock(Stopwatch.GetTimestamp());
 
     /// <summary>Sets the command clock from a <see cref="Stopwatch"/> timestamp the caller already read.</summary>
@@ -164,6 +167,7 @@ public sealed class Keyspace
         Dirty++;
         if (Watches.Count != 0) Watches.Touch(db, key);
         if (KeyExpired is { } handler) handler(db, key.ToArray());
+        KeyExpiredForTracking?.Invoke(db, key);
     }
 
     public void SwapDatabases(int a, int b)

@@ -6,7 +6,7 @@ using Spinel.Util;
 namespace Spinel.Commands.Families;
 
 /// <summary>CLIENT and its subcommands.</summary>
-public static class ClientCommands
+public static partial class ClientCommands
 {
     public const string InvalidNameError = "ERR Client names cannot contain spaces, newlines or special characters.";
 
@@ -73,7 +73,11 @@ public static class ClientCommands
             new("kill", -3, "admin noscript loading stale sentinel", "@connection", Kill) { Group = "connection", Since = "2.4.0" },
             new("unblock", -3, "admin noscript loading stale sentinel", "@connection", Unblock) { Group = "connection", Since = "5.0.0" },
             new("help", 2, "loading stale sentinel", "@connection", ctx => ctx.Reply.WriteHelp(HelpLines)) { Group = "connection", Since = "5.0.0" },
-            new("no-evict", 3, "admin noscript loading stale sentinel", "@connection", NoEvict) { Group = "connection", Since = "7.0.0" }),
+            new("no-evict", 3, "admin noscript loading stale sentinel", "@connection", NoEvict) { Group = "connection", Since = "7.0.0" },
+            new("tracking", -3, "noscript loading stale sentinel", "@connection", Tracking) { Group = "connection", Since = "6.0.0" },
+            new("caching", 3, "noscript loading stale sentinel", "@connection", Caching) { Group = "connection", Since = "6.0.0" },
+            new("getredir", 2, "noscript loading stale sentinel", "@connection", GetRedir) { Group = "connection", Since = "6.0.0" },
+            new("trackinginfo", 2, "noscript loading stale sentinel", "@connection", TrackingInfo) { Group = "connection", Since = "6.2.0" }),
     ];
 
     /// <summary>Client names are printable ASCII without spaces, as in Redis.</summary>
@@ -160,7 +164,6 @@ public static class ClientCommands
         ctx.Reply.WriteVerbatim(sb.ToString());
     }
 
-    /// <summary>CLIENT LIST flags: b blocked, P subscriber, N none.</summary>
     /// <summary>One CLIENT LIST line, fields in Redis 7.0's order. Buffer sizes are Spinel's own.</summary>
     private static StringBuilder Describe(StringBuilder sb, CommandContext ctx, ClientSession s, long nowMs)
     {
@@ -174,13 +177,16 @@ public static class ClientCommands
         long outputLength = s.Writer.Length;
         long totalMemory = s.QueryBufferSize + outputLength + argvMem;
         return sb.Append(CultureInfo.InvariantCulture,
-            $"id={s.Id} addr={s.Address} laddr={s.LocalAddress} fd=-1 name={s.Name} age={Math.Max(0, nowMs - s.CreatedMs) / 1000} idle={Math.Max(0, nowMs - s.LastInteractionMs) / 1000} flags={Flags(s)} db={s.Db} sub={s.PubSub?.Channels ?? 0} psub={s.PubSub?.Patterns ?? 0} ssub={s.PubSub?.ShardChannels ?? 0} multi={s.Multi?.Count ?? -1} qbuf={s.QueryBufferLength} qbuf-free={s.QueryBufferSize - s.QueryBufferLength} argv-mem={argvMem} multi-mem={s.Multi?.Bytes ?? 0} rbs={outputLength} rbp={outputLength} obl={outputLength} oll=0 omem={s.PubSub?.Outbox.Size ?? 0} tot-mem={totalMemory} events=r cmd={cmd} user={s.User} redir=-1 resp={s.Protocol}");
+            $"id={s.Id} addr={s.Address} laddr={s.LocalAddress} fd=-1 name={s.Name} age={Math.Max(0, nowMs - s.CreatedMs) / 1000} idle={Math.Max(0, nowMs - s.LastInteractionMs) / 1000} flags={Flags(s)} db={s.Db} sub={s.PubSub?.Channels ?? 0} psub={s.PubSub?.Patterns ?? 0} ssub={s.PubSub?.ShardChannels ?? 0} multi={s.Multi?.Count ?? -1} qbuf={s.QueryBufferLength} qbuf-free={s.QueryBufferSize - s.QueryBufferLength} argv-mem={argvMem} multi-mem={s.Multi?.Bytes ?? 0} rbs={outputLength} rbp={outputLength} obl={outputLength} oll=0 omem={s.PubSub?.Outbox.Size ?? 0} tot-mem={totalMemory} events=r cmd={cmd} user={s.User} redir={(s.Tracking is { Enabled: true } t ? t.RedirectId : -1)} resp={s.Protocol}");
     }
 
-    /// <summary>CLIENT LIST's flags, in Redis's order: P subscriber, x in MULTI, b blocked, d a watched key changed; N for none.</summary>
+    /// <summary>
+    /// CLIENT LIST's flags, in Redis's order: P subscriber, x in MULTI, b blocked, t tracking, R tracking redirect broken,
+    /// B broadcast tracking, d a watched key changed; N for none.
+    /// </summary>
     private static string Flags(ClientSession s)
     {
-        string flags = (s.PubSub is { Any: true } ? "P" : "") + (s.Multi is null ? "" : "x") + (s.Blocked is null ? "" : "b") + (s.Watched is { Dirty: true } ? "d" : "");
+        string flags = (s.PubSub is { Any: true } ? "P" : "") + (s.Multi is null ? "" : "x") + (s.Blocked is null ? "" : "b") + TrackingFlags(s.Tracking) + (s.Watched is { Dirty: true } ? "d" : "");
         return flags.Length == 0 ? "N" : flags;
     }
 

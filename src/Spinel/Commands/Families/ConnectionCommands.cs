@@ -162,6 +162,7 @@ public static class ConnectionCommands
     {
         TransactionCommands.Discard(ctx.Client, ctx.Keyspace);
         ctx.Server.PubSub.RemoveAll(ctx.Client);
+        ctx.Server.Tracking.Disable(ctx.Client);
         ctx.Client.Reset(!ctx.Server.Config.AuthRequired);
         ctx.Reply.WriteRaw("+RESET\r\n"u8);
     }

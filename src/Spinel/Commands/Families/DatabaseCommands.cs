@@ -28,6 +28,7 @@ public static class DatabaseCommands
         var db = ctx.Db;
         ctx.Keyspace.Dirty += db.Count;
         db.Clear();
+        ctx.Server.Tracking.Flushed();
         ctx.Reply.WriteOk();
     }
 
@@ -37,6 +38,7 @@ public static class DatabaseCommands
         // Redis counts the removed keys plus one for the save FLUSHALL implies.
         ctx.Keyspace.Dirty += ctx.Keyspace.TotalKeys() + 1;
         ctx.Keyspace.FlushAll();
+        ctx.Server.Tracking.Flushed();
         ctx.Reply.WriteOk();
     }
 
