@@ -176,6 +176,7 @@ public sealed class Dispatcher
             Reject(ctx, SubscriberMode.Error(spec), spec);
             return;
         }
+        if (_server.Tracking.OverLimit) _server.Tracking.EnforceLimit();
         if (ctx.Client.Multi is { } multi && TransactionCommands.IsQueued(spec))
         {
             Queue(ctx, multi, spec);

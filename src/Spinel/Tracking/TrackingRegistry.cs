@@ -29,7 +29,41 @@ public sealed class TrackingRegistry
     private readonly List<KeyReference> _keyRefs = [];
     private bool _expiryHooked;
 
-    internal TrackingRegistry(SpinelServer server) => _server = server;
+    internal TrackingRegistry(SpinelServer server)
+    {
+        _server = server;
+        ReadLimit();
+        server.Config.Changed += _ => ReadLimit();
+    }
+
+    /// <summary>tracking-table-max-keys: past it, keys are forgotten with an invalidation (0: no limit).</summary>
+    private long _maxKeys;
+
+    private void ReadLimit()
+    {
+        _maxKeys = long.Parse(_server.Config.Find("tracking-table-max-keys")!.Get(), System.Globalization.CultureInfo.InvariantCulture);
+        UpdateOverLimit();
+    }
+
+    /// <summary>The table holds more keys than tracking-table-max-keys: the next command first evicts some.</summary>
+    internal bool OverLimit { get; private set; }
+
+    private void UpdateOverLimit() => OverLimit = _maxKeys > 0 && _table.KeyCount > _maxKeys;
+
+    /// <summary>
+    /// Before a command, as Redis does while any client tracks: forgets keys until the table is within
+    /// tracking-table-max-keys, each with an invalidation sent at once (before that command's reply). Redis picks the
+    /// keys at random; here the table's first go.
+    /// </summary>
+    internal void EnforceLimit()
+    {
+        if (ClientCount != 0)
+        {
+            while (_table.KeyCount > _maxKeys) Invalidate(_table.AnyKey(), null, fromLimit: true);
+            UpdateArmed();
+        }
+        UpdateOverLimit();
+    }
 
     /// <summary>Clients with tracking on (INFO tracking_clients).</summary>
     public int ClientCount { get; private set; }
@@ -98,6 +132,7 @@ public sealed class TrackingRegistry
         spec.GetKeys(args.ToArrays(), _keyRefs);
         foreach (var key in _keyRefs) _table.Remember(args[key.Position], ctx.Client.Id);
         if (_keyRefs.Count != 0) Armed = true;
+        UpdateOverLimit();
     }
 
     /// <summary>A command changed a key (called while <see cref="Armed"/>).</summary>
@@ -109,7 +144,8 @@ public sealed class TrackingRegistry
         if (Armed) Invalidate(key, null);
     }
 
-    private void Invalidate(ReadOnlySpan<byte> key, ClientSession? writer)
+    /// <param name="fromLimit">An eviction by tracking-table-max-keys, before a command runs: sent at once, and not broadcast.</param>
+    private void Invalidate(ReadOnlySpan<byte> key, ClientSession? writer, bool fromLimit = false)
     {
         var running = _server.PubSub.Executing?.Client;
         if (_table.KeyCount != 0 && _table.Take(key) is { } ids)
@@ -119,7 +155,7 @@ public sealed class TrackingRegistry
                 var target = _server.Clients.Find(id);
                 if (target?.Tracking is not { Enabled: true, Broadcast: false } state) continue;
                 if (state.NoLoop && target == running) continue;
-                if (target == running)
+                if (target == running && !fromLimit)
                 {
                     _pendingForRunning.Add(key.ToArray());
                     continue;
@@ -131,7 +167,7 @@ public sealed class TrackingRegistry
             }
             UpdateArmed();
         }
-        if (_prefixes.Count != 0) _prefixes.KeyChanged(key, writer);
+        if (_prefixes.Count != 0 && !fromLimit) _prefixes.KeyChanged(key, writer);
     }
 
     /// <summary>FLUSHDB/FLUSHALL: every tracking client gets a null invalidation, and the table is emptied.</summary>
@@ -147,6 +183,7 @@ public sealed class TrackingRegistry
         }
         _table.Clear();
         UpdateArmed();
+        UpdateOverLimit();
     }
 
     /// <summary>

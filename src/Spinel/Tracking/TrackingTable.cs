@@ -35,6 +35,13 @@ internal sealed class TrackingTable
         return ids;
     }
 
+    /// <summary>Some tracked key (the one tracking-table-max-keys evicts first); the table must not be empty.</summary>
+    public byte[] AnyKey()
+    {
+        foreach (var key in _keys.Keys) return key;
+        throw new InvalidOperationException("empty tracking table");
+    }
+
     public void Clear()
     {
         _keys.Clear();
