@@ -86,7 +86,7 @@ public sealed partial class ConnectionScript : IAsyncDisposable
             while (replies < commands.Length)
             {
                 string frame = Encoding.Latin1.GetString(await client.ReadReplyAsync());
-                if (!frame.StartsWith('>')) replies++;
+                if (!IsPush(frame)) replies++;
                 // Only where an id is expected: a small id could otherwise match an ordinary integer reply.
                 output.Append(body.Contains("GETREDIR", StringComparison.OrdinalIgnoreCase) ? Normalize(frame) : Summarize(frame));
             }
@@ -94,6 +94,9 @@ public sealed partial class ConnectionScript : IAsyncDisposable
         output.Append(await DrainAsync(client));
         return Flatten(output.ToString());
     }
+
+    /// <summary>A RESP3 push that is not the reply to a command (RESP3 (un)subscribe confirmations are pushes too).</summary>
+    private static bool IsPush(string frame) => frame.StartsWith('>') && !SubscribeConfirmation().IsMatch(frame);
 
     /// <summary>Frames that arrive before the reply to a PING sent now.</summary>
     private async Task<string> DrainAsync(RawClient client)
@@ -127,6 +130,9 @@ public sealed partial class ConnectionScript : IAsyncDisposable
         if (frame.Contains("tracking_clients")) return string.Join(";", TrackingFields().Matches(frame).Select(m => m.Value)) + "\r\n";
         return frame;
     }
+
+    [GeneratedRegex(@"^>3\r\n\$\d+\r\n[ps]?(un)?subscribe\r\n")]
+    private static partial Regex SubscribeConfirmation();
 
     [GeneratedRegex(@"\{(\w+)\}")]
     private static partial Regex IdToken();
