@@ -207,8 +207,12 @@ public sealed class TrackingRegistry
             }
             _pendingForRunning.Clear();
         }
-        if (state.Caching && ctx.Client.Multi is null && command?.Name != "client") state.Caching = false;
+        if (state.Caching && ctx.Client.Multi is null && !IsClientSubcommand(ctx, command)) state.Caching = false;
     }
+
+    /// <summary>A known CLIENT subcommand, even one refused (arity): Redis keeps CLIENT CACHING across those, not across a bare or unknown one.</summary>
+    private static bool IsClientSubcommand(CommandContext ctx, CommandSpec? command) =>
+        command is { Name: "client" } && ctx.Args.Count >= 2 && command.FindSubcommand(ctx.Args[1]) is not null;
 
     /// <summary>Sends the changes BCAST clients are waiting for: one message per prefix, keys in byte order.</summary>
     internal void Broadcast()
