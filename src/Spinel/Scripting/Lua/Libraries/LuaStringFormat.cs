@@ -101,17 +101,17 @@ public static class LuaStringFormat
         return buffer.Length - pos;
     }
 
-    /// <summary>%c: one byte, padded; a zero byte ends the item as strlen would.</summary>
+    /// <summary>%c: one byte, padded with spaces (glibc ignores '0' here); a zero byte ends the item as strlen would.</summary>
     public static void AppendChar(ref LuaByteBuffer output, in LuaFormatSpec spec, byte c)
     {
         int pad = Math.Max(0, spec.Width - 1);
-        if (!spec.LeftAlign) output.Append(spec.ZeroPad ? (byte)'0' : (byte)' ', pad);
+        if (!spec.LeftAlign) output.Append((byte)' ', pad);
         if (c == 0) return;
         output.Append(c);
         if (spec.LeftAlign) output.Append((byte)' ', pad);
     }
 
-    /// <summary>%s for an argument already converted to bytes (5.1 takes strings and numbers only).</summary>
+    /// <summary>%s for an argument already converted to bytes (5.1 takes strings and numbers only); padded with spaces even with '0'.</summary>
     public static void AppendString(ref LuaByteBuffer output, in LuaFormatSpec spec, ReadOnlySpan<byte> text, bool formHasPrecision)
     {
         if (!formHasPrecision && text.Length >= LongStringLength)
@@ -124,7 +124,7 @@ public static class LuaStringFormat
         if (nul >= 0) text = text[..nul];
         if (spec.Precision >= 0 && text.Length > spec.Precision) text = text[..spec.Precision];
         int pad = Math.Max(0, spec.Width - text.Length);
-        if (!spec.LeftAlign) output.Append(spec.ZeroPad ? (byte)'0' : (byte)' ', pad);
+        if (!spec.LeftAlign) output.Append((byte)' ', pad);
         output.Append(text);
         if (spec.LeftAlign) output.Append((byte)' ', pad);
     }
