@@ -99,7 +99,7 @@ public sealed class StringLibraryDifferentialTests(RedisOracle oracle) : IClassF
     {
         var cases = new List<string>();
         string[] templates = ["'[%0]'", "'%1-%2'", "'%1'", "'%%'", "'%a'", "'x%'", "'%2'", "'%9'", "''", "5", "1.5", "'%0%0'"];
-        foreach (var (s, p) in new[] { ("hello world", "o"), ("hello world", "(o)(.)"), ("hello world", "%w+"), ("abc", ""), ("abc", "()"), ("abc", "^a"), ("abc", "^"), ("abc", "$"), ("a,b,,c", "[^,]*"), ("hello", "(l)(l)"), ("x = 1", "(%w+)%s*=%s*(%w+)") })
+        foreach (var (s, p) in new[] { ("hello world", "o"), ("hello world", "(o)(.)"), ("hello world", "%w+"), ("abc", ""), ("abc", "()"), ("abc", "^a"), ("aaa", "^a"), ("abc", "^"), ("abc", "$"), ("a,b,,c", "[^,]*"), ("hello", "(l)(l)"), ("x = 1", "(%w+)%s*=%s*(%w+)") })
             foreach (var t in templates)
                 cases.Add($"string.gsub({Lit(s)}, {Lit(p)}, {t})");
         foreach (var n in new[] { "0", "1", "2", "-1", "2.7", "'1'", "100" })
@@ -151,6 +151,29 @@ public sealed class StringLibraryDifferentialTests(RedisOracle oracle) : IClassF
             foreach (var args in new[] { "1, 2", "-1, 31", "-1, 32", "0x80000000, 1", "2^32 + 5, 1", "5", "5, nil", "nil, 5", "'a', 5", "5, 'a'", "'7', '1'", "0xff, 0xf0, 0x3c", "1, 2, nil", "1, 2, 'x'" })
                 cases.Add($"bit.{f}({args})");
         cases.AddRange(["bit.tohex(255, 2)", "bit.tohex(255, -2)", "bit.tohex(255, 0)", "bit.tohex(255, 20)", "bit.tohex(255, -20)", "bit.tohex(-1, 4)", "bit.tohex(1, nil)", "bit.band()", "bit.bor()"]);
+        return LuaSnippetBatch.AssertSameAsync(oracle, cases);
+    }
+
+    [SkippableFact]
+    public Task Random_patterns_find_match_and_substitute_alike()
+    {
+        var random = new Random(51);
+        string[] tokens = ["a", "b", ".", "%a", "%d", "%s", "%w", "[ab]", "[^a]", "[a-c]", "(", ")", "*", "+", "-", "?", "^", "$", "%b()", "%f[%a]", "%1", "()", "%", "[", "]", "1"];
+        const string Alphabet = "aab1 (.)b-";
+        var cases = new List<string>();
+        for (int i = 0; i < 400; i++)
+        {
+            var subject = new string(Enumerable.Range(0, random.Next(0, 12)).Select(_ => Alphabet[random.Next(Alphabet.Length)]).ToArray());
+            var pattern = (random.Next(5) == 0 ? "^" : "") + string.Concat(Enumerable.Range(0, random.Next(1, 7)).Select(_ => tokens[random.Next(tokens.Length)]));
+            string ls = Lit(subject), lp = Lit(pattern);
+            cases.Add((i % 4) switch
+            {
+                0 => $"string.find({ls}, {lp})",
+                1 => $"string.match({ls}, {lp}, {random.Next(-3, 4)})",
+                2 => $"string.gsub({ls}, {lp}, '<%0>')",
+                _ => $"(function() local n = 0 for a in string.gmatch({ls}, {lp}) do n = n + 1 if n > 30 then break end end return n end)()",
+            });
+        }
         return LuaSnippetBatch.AssertSameAsync(oracle, cases);
     }
 }
