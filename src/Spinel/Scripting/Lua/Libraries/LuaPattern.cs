@@ -23,8 +23,11 @@ public ref struct LuaPattern
     /// <summary>Capture length marking a position capture "()".</summary>
     private const int Position = -2;
 
-    /// <summary>Recursion only grows with quantifiers and captures of the pattern, so this bounds pathological patterns, not subjects.</summary>
-    private const int MaxDepth = 4000;
+    /// <summary>
+    /// Recursion only grows with matched quantifiers and captures of the pattern; besides this bound, the stack itself is
+    /// checked every few levels, so a pathological pattern fails with "pattern too complex" instead of overflowing.
+    /// </summary>
+    private const int MaxDepth = 200_000;
 
     /// <summary>The characters that make find use the matcher rather than a plain search.</summary>
     public static ReadOnlySpan<byte> Specials => "^$*+?.([%-"u8;
@@ -106,7 +109,7 @@ public ref struct LuaPattern
 
     private int Run(int s, int p)
     {
-        if (++_depth > MaxDepth || (_depth & 63) == 0 && !RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        if (++_depth > MaxDepth || (_depth & 15) == 0 && !RuntimeHelpers.TryEnsureSufficientExecutionStack())
             throw new LuaStringException("pattern too complex");
         int result = RunBody(s, p);
         _depth--;
