@@ -1,0 +1,6 @@
+namespace Spinel.Scripting.Lua;
+
+/// <summary>A coroutine (Lua type "thread").</summary>
+internal sealed class LuaCoroutine
+{
+}

@@ -1,0 +1,267 @@
+using System.Runtime.CompilerServices;
+
+namespace Spinel.Scripting.Lua;
+
+/// <summary>
+/// One Lua universe: globals, registry, the value stack the evaluator runs on and the result buffer
+/// host functions return through. Not thread-safe; one script runs at a time.
+/// </summary>
+public sealed partial class LuaState
+{
+    /// <summary>Nested calls allowed before "stack overflow" (Lua frames plus host frames).</summary>
+    internal const int MaxCallDepth = 4000;
+
+    /// <summary>Host-to-Lua re-entries (pcall, metamethods, sort comparators...) allowed, as 5.1's C-call limit.</summary>
+    internal const int MaxHostDepth = 200;
+
+    internal LuaValue[] RetBuf = new LuaValue[16];
+    internal int RetCount;
+
+    internal ExecStack Stack = new();
+
+    private int _hookCountdown;
+
+    public LuaState()
+    {
+        Globals = new LuaTable();
+        Registry = new LuaTable();
+    }
+
+    public LuaTable Globals { get; }
+
+    /// <summary>Host-side storage, never visible to scripts.</summary>
+    public LuaTable Registry { get; }
+
+    /// <summary>The metatable every string shares (its __index is the string library).</summary>
+    public LuaTable? StringMetatable { get; private set; }
+
+    public void SetStringMetatable(LuaTable? metatable) => StringMetatable = metatable;
+
+    /// <summary>Called every <see cref="HookInterval"/> loop iterations and calls; throw from it to stop the script.</summary>
+    public Action? Hook { get; set; }
+
+    public int HookInterval { get; set; } = 1000;
+
+    /// <summary>The line of the Lua code running (or calling the running host function), or -1.</summary>
+    public int CurrentLine => CallSite?.Line ?? -1;
+
+    /// <summary>The chunk name of <see cref="CurrentLine"/>, as positions print it (e.g. "user_script").</summary>
+    public string? CurrentChunk => CallSite?.Chunk;
+
+    /// <summary>Where the running host function was called from; null when called from the host.</summary>
+    internal SourcePos? CallSite;
+
+    // ---- results ---------------------------------------------------------------------------------
+
+    public int Return()
+    {
+        RetCount = 0;
+        return 0;
+    }
+
+    public int Return(LuaValue v)
+    {
+        RetBuf[0] = v;
+        RetCount = 1;
+        return 1;
+    }
+
+    public int Return(LuaValue a, LuaValue b)
+    {
+        RetBuf[0] = a;
+        RetBuf[1] = b;
+        RetCount = 2;
+        return 2;
+    }
+
+    public int Return(LuaValue a, LuaValue b, LuaValue c)
+    {
+        RetBuf[0] = a;
+        RetBuf[1] = b;
+        RetBuf[2] = c;
+        RetCount = 3;
+        return 3;
+    }
+
+    public int ReturnSpan(ReadOnlySpan<LuaValue> values)
+    {
+        EnsureRet(values.Length);
+        values.CopyTo(RetBuf);
+        RetCount = values.Length;
+        return values.Length;
+    }
+
+    /// <summary>Returns <paramref name="first"/> then <paramref name="rest"/> (which may be the previous call's results).</summary>
+    public int ReturnPrefixed(LuaValue first, ReadOnlySpan<LuaValue> rest)
+    {
+        var n = rest.Length + 1;
+        if (RetBuf.Length < n)
+        {
+            var nb = new LuaValue[Math.Max(n, RetBuf.Length * 2)];
+            rest.CopyTo(nb.AsSpan(1));
+            RetBuf = nb;
+        }
+        else
+        {
+            rest.CopyTo(RetBuf.AsSpan(1));
+        }
+        RetBuf[0] = first;
+        RetCount = n;
+        return n;
+    }
+
+    internal void EnsureRet(int n)
+    {
+        if (RetBuf.Length < n)
+            Array.Resize(ref RetBuf, Math.Max(n, RetBuf.Length * 2));
+    }
+
+    internal ReadOnlySpan<LuaValue> Results => new(RetBuf, 0, RetCount);
+
+    // ---- errors ----------------------------------------------------------------------------------
+
+    /// <summary>An error with the calling Lua code's position prefixed, as <c>luaL_error</c> builds it.</summary>
+    public LuaException Error(string message)
+    {
+        var site = CallSite;
+        return new LuaException(site is null ? message : site.Chunk + ":" + site.Line + ": " + message);
+    }
+
+    // ---- calls -----------------------------------------------------------------------------------
+
+    /// <summary>Calls <paramref name="function"/> (honouring __call); the results stay valid until the next call.</summary>
+    public ReadOnlySpan<LuaValue> Call(LuaValue function, ReadOnlySpan<LuaValue> args)
+    {
+        var st = Stack;
+        var top = st.Top;
+        st.Ensure(top + args.Length + 1);
+        args.CopyTo(st.Slots.AsSpan(top));
+        var saved = CallSite;
+        CallSite = null;
+        try
+        {
+            var n = Invoke(function, top, args.Length, null, "?");
+            return new ReadOnlySpan<LuaValue>(RetBuf, 0, n);
+        }
+        finally
+        {
+            CallSite = saved;
+            st.Top = top;
+        }
+    }
+
+    /// <summary>
+    /// Calls <paramref name="f"/> with the arguments at stack slots [argBase, argBase+nargs); results land in
+    /// <see cref="RetBuf"/>. <paramref name="site"/> and <paramref name="name"/> describe the call for messages.
+    /// </summary>
+    internal int Invoke(LuaValue f, int argBase, int nargs, SourcePos? site, string name)
+    {
+        if (f.O is LuaHostFunction h)
+            return InvokeHost(h, argBase, nargs, site, name);
+        if (f.O is LuaClosure c)
+            return InvokeClosure(c, argBase, nargs);
+        return InvokeMeta(f, argBase, nargs, site, name);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal int InvokeHost(LuaHostFunction h, int argBase, int nargs, SourcePos? site, string name)
+    {
+        var st = Stack;
+        var savedTop = st.Top;
+        var savedSite = CallSite;
+        if (++st.Depth > MaxCallDepth)
+            StackOverflow(st, site);
+        st.Top = argBase + nargs;
+        CallSite = site;
+        try
+        {
+            var n = h.Body(this, new LuaArgs(this, new ReadOnlySpan<LuaValue>(st.Slots, argBase, nargs), name));
+            RetCount = n;
+            return n;
+        }
+        finally
+        {
+            st.Depth--;
+            st.Top = savedTop;
+            CallSite = savedSite;
+        }
+    }
+
+    private int InvokeMeta(LuaValue f, int argBase, int nargs, SourcePos? site, string name)
+    {
+        var mm = GetMetamethod(f, MetaNames.Call);
+        if (mm.O is not LuaFunction)
+            throw RuntimeError(site, "attempt to call a " + f.TypeName + " value");
+        var st = Stack;
+        st.Ensure(argBase + nargs + 1);
+        Array.Copy(st.Slots, argBase, st.Slots, argBase + 1, nargs);
+        st.Slots[argBase] = f;
+        return Invoke(mm, argBase, nargs + 1, site, name);
+    }
+
+    internal static void StackOverflow(ExecStack st, SourcePos? site)
+    {
+        st.Depth -= 10; // leave room for the handlers that catch this
+        throw RuntimeError(site, "stack overflow");
+    }
+
+    internal static LuaException RuntimeError(SourcePos? site, string message) =>
+        new(site is null ? message : site.Chunk + ":" + site.Line + ": " + message);
+
+    // ---- the hook --------------------------------------------------------------------------------
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void Tick(SourcePos site)
+    {
+        if (--_hookCountdown <= 0)
+            RunHook(site);
+    }
+
+    private void RunHook(SourcePos site)
+    {
+        _hookCountdown = HookInterval <= 0 ? 1000 : HookInterval;
+        var hook = Hook;
+        if (hook is null)
+            return;
+        var saved = CallSite;
+        CallSite = site;
+        try
+        {
+            hook();
+        }
+        finally
+        {
+            CallSite = saved;
+        }
+    }
+}
+
+/// <summary>A coroutine's (or the main thread's) value stack.</summary>
+internal sealed class ExecStack
+{
+    public LuaValue[] Slots = new LuaValue[256];
+    public int Top;
+    public int Depth;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Ensure(int size)
+    {
+        if (size > Slots.Length)
+            Grow(size);
+    }
+
+    private void Grow(int size)
+    {
+        var n = Slots.Length;
+        while (n < size)
+            n *= 2;
+        Array.Resize(ref Slots, n);
+    }
+}
+
+/// <summary>A position in a chunk, for error messages and the hook.</summary>
+internal sealed class SourcePos(string chunk, int line)
+{
+    public readonly string Chunk = chunk;
+    public readonly int Line = line;
+}

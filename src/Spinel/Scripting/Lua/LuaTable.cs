@@ -1,0 +1,363 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Spinel.Scripting.Lua;
+
+/// <summary>
+/// A Lua table with 5.1's layout rules: an array part for keys 1..n and a hash part for the rest, resized
+/// only when the hash part is full, with the array size chosen as 5.1 does (the largest power of two that
+/// stays more than half full). That keeps <c>#</c> on tables with holes giving 5.1's answers.
+/// Assigning nil keeps the key in the hash part (a dead entry) so <see cref="Next"/> works while a
+/// traversal clears fields.
+/// </summary>
+public sealed class LuaTable
+{
+    private struct Node
+    {
+        public LuaValue Key;
+        public LuaValue Value;
+        public int Next; // index+1 of the next node in the bucket chain, 0 = end
+    }
+
+    private LuaValue[] _array;
+    private Node[] _nodes;
+    private int[] _buckets; // index+1 of the first node, 0 = empty
+    private int _nodeCount;
+
+    public LuaTable(int arrayCapacity = 0, int hashCapacity = 0)
+    {
+        _array = arrayCapacity > 0 ? new LuaValue[arrayCapacity] : [];
+        if (hashCapacity > 0)
+        {
+            var cap = (int)BitOperations.RoundUpToPowerOf2((uint)hashCapacity);
+            _nodes = new Node[cap];
+            _buckets = new int[cap];
+        }
+        else
+        {
+            _nodes = [];
+            _buckets = [];
+        }
+    }
+
+    public LuaTable? Metatable { get; set; }
+
+    /// <summary>Bit set of metamethods known absent, cleared on every write; lets the evaluator skip lookups.</summary>
+    internal int AbsentFlags;
+
+    internal int ArraySize => _array.Length;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public LuaValue RawGet(int index)
+    {
+        if ((uint)(index - 1) < (uint)_array.Length)
+            return _array[index - 1];
+        return _nodeCount == 0 ? default : GetFromHash(new LuaValue(LuaValue.NumberTag, index));
+    }
+
+    public LuaValue RawGet(double index)
+    {
+        var i = (int)index;
+        if (i == index)
+            return RawGet(i);
+        return _nodeCount == 0 ? default : GetFromHash(index);
+    }
+
+    public LuaValue RawGet(LuaString key) => _nodeCount == 0 ? default : GetFromHash(key);
+
+    public LuaValue RawGet(LuaValue key)
+    {
+        if (key.IsNumber)
+            return RawGet(key.N);
+        if (key.O is null || _nodeCount == 0)
+            return default;
+        return GetFromHash(key);
+    }
+
+    private LuaValue GetFromHash(LuaValue key)
+    {
+        var i = FindNode(key);
+        return i >= 0 ? _nodes[i].Value : default;
+    }
+
+    private int FindNode(LuaValue key)
+    {
+        if (_buckets.Length == 0)
+            return -1;
+        var n = _buckets[key.GetHashCode() & (_buckets.Length - 1)];
+        while (n != 0)
+        {
+            ref var node = ref _nodes[n - 1];
+            if (node.Key.Equals(key))
+                return n - 1;
+            n = node.Next;
+        }
+        return -1;
+    }
+
+    public void RawSet(int index, LuaValue value)
+    {
+        if ((uint)(index - 1) < (uint)_array.Length)
+        {
+            _array[index - 1] = value;
+            return;
+        }
+        SetInHash(new LuaValue(LuaValue.NumberTag, index), value);
+    }
+
+    public void RawSet(LuaString key, LuaValue value)
+    {
+        AbsentFlags = 0;
+        SetInHash(key, value);
+    }
+
+    public void RawSet(LuaValue key, LuaValue value)
+    {
+        if (key.IsNumber)
+        {
+            var d = key.N;
+            var i = (int)d;
+            if (i == d)
+            {
+                RawSet(i, value);
+                return;
+            }
+            if (double.IsNaN(d))
+                throw new LuaException("table index is NaN");
+        }
+        else if (key.O is null)
+        {
+            throw new LuaException("table index is nil");
+        }
+        else
+        {
+            AbsentFlags = 0;
+        }
+        SetInHash(key, value);
+    }
+
+    private void SetInHash(LuaValue key, LuaValue value)
+    {
+        var i = FindNode(key);
+        if (i >= 0)
+        {
+            _nodes[i].Value = value;
+            return;
+        }
+        if (value.O is null)
+            return;
+        if (_nodeCount == _nodes.Length)
+        {
+            Rehash(key);
+            RawSet(key, value);
+            return;
+        }
+        var idx = _nodeCount++;
+        ref var node = ref _nodes[idx];
+        node.Key = key;
+        node.Value = value;
+        var b = key.GetHashCode() & (_buckets.Length - 1);
+        node.Next = _buckets[b];
+        _buckets[b] = idx + 1;
+    }
+
+    /// <summary>5.1's rehash: count integer keys per power-of-two slice and size the array part from them.</summary>
+    private void Rehash(LuaValue extraKey)
+    {
+        Span<int> nums = stackalloc int[32];
+        var totalInt = 0;
+        var total = 0;
+        for (var i = 0; i < _array.Length; i++)
+        {
+            if (_array[i].O is not null)
+            {
+                nums[CeilLog2(i + 1)]++;
+                totalInt++;
+                total++;
+            }
+        }
+        for (var i = 0; i < _nodeCount; i++)
+        {
+            ref var n = ref _nodes[i];
+            if (n.Value.O is null)
+                continue;
+            total++;
+            if (IsArrayCandidate(n.Key, out var k))
+            {
+                nums[CeilLog2(k)]++;
+                totalInt++;
+            }
+        }
+        total++;
+        if (IsArrayCandidate(extraKey, out var ek))
+        {
+            nums[CeilLog2(ek)]++;
+            totalInt++;
+        }
+        var a = 0;
+        var na = 0;
+        var size = 0;
+        for (int i = 0, twoToI = 1; i < 31 && twoToI / 2 < totalInt; i++, twoToI *= 2)
+        {
+            if (nums[i] > 0)
+            {
+                a += nums[i];
+                if (a > twoToI / 2)
+                {
+                    size = twoToI;
+                    na = a;
+                }
+            }
+        }
+        Resize(size, total - na);
+    }
+
+    private static bool IsArrayCandidate(LuaValue key, out int k)
+    {
+        k = 0;
+        if (!key.IsNumber)
+            return false;
+        var d = key.N;
+        k = (int)d;
+        return k == d && k >= 1 && k <= (1 << 26);
+    }
+
+    private static int CeilLog2(int x) => x <= 1 ? 0 : 32 - BitOperations.LeadingZeroCount((uint)(x - 1));
+
+    private void Resize(int arraySize, int hashSize)
+    {
+        var oldArray = _array;
+        var oldNodes = _nodes;
+        var oldCount = _nodeCount;
+        _array = arraySize == oldArray.Length ? oldArray : new LuaValue[arraySize];
+        if (!ReferenceEquals(_array, oldArray))
+            Array.Copy(oldArray, _array, Math.Min(oldArray.Length, arraySize));
+        var cap = hashSize <= 0 ? 0 : (int)BitOperations.RoundUpToPowerOf2((uint)hashSize);
+        _nodes = cap == 0 ? [] : new Node[cap];
+        _buckets = cap == 0 ? [] : new int[cap];
+        _nodeCount = 0;
+        for (var i = arraySize; i < oldArray.Length; i++)
+        {
+            if (oldArray[i].O is not null)
+                RawSet(i + 1, oldArray[i]);
+        }
+        for (var i = 0; i < oldCount; i++)
+        {
+            if (oldNodes[i].Value.O is not null)
+                RawSet(oldNodes[i].Key, oldNodes[i].Value);
+        }
+    }
+
+    /// <summary>A border, found the way 5.1's <c>luaH_getn</c> does.</summary>
+    public int Length
+    {
+        get
+        {
+            var j = _array.Length;
+            if (j > 0 && _array[j - 1].O is null)
+            {
+                var i = 0;
+                while (j - i > 1)
+                {
+                    var m = (int)(((uint)i + (uint)j) / 2);
+                    if (_array[m - 1].O is null)
+                        j = m;
+                    else
+                        i = m;
+                }
+                return i;
+            }
+            if (_nodeCount == 0)
+                return j;
+            return UnboundSearch(j);
+        }
+    }
+
+    private int UnboundSearch(int j)
+    {
+        long i = j;
+        long k = j + 1;
+        while (RawGet((double)k).O is not null)
+        {
+            i = k;
+            k *= 2;
+            if (k > int.MaxValue - 2)
+            {
+                // Pathological table: fall back to a linear scan as 5.1 does.
+                var n = 1;
+                while (RawGet(n).O is not null)
+                    n++;
+                return n - 1;
+            }
+        }
+        while (k - i > 1)
+        {
+            var m = (i + k) / 2;
+            if (RawGet((double)m).O is null)
+                k = m;
+            else
+                i = m;
+        }
+        return (int)i;
+    }
+
+    /// <summary>
+    /// Advances a traversal: start with a nil key; returns false at the end. Throws "invalid key to 'next'"
+    /// for a key that is not in the table.
+    /// </summary>
+    public bool Next(ref LuaValue key, out LuaValue value)
+    {
+        var start = 0; // position in the combined array+node sequence
+        if (key.O is not null)
+        {
+            if (key.IsNumber && key.N == (int)key.N && (uint)((int)key.N - 1) < (uint)_array.Length)
+            {
+                start = (int)key.N;
+            }
+            else
+            {
+                var n = FindNode(key);
+                if (n < 0)
+                    throw new LuaException("invalid key to 'next'");
+                start = _array.Length + n + 1;
+            }
+        }
+        for (var i = start; i < _array.Length; i++)
+        {
+            if (_array[i].O is not null)
+            {
+                key = new LuaValue(LuaValue.NumberTag, i + 1);
+                value = _array[i];
+                return true;
+            }
+        }
+        for (var i = Math.Max(start - _array.Length, 0); i < _nodeCount; i++)
+        {
+            if (_nodes[i].Value.O is not null)
+            {
+                key = _nodes[i].Key;
+                value = _nodes[i].Value;
+                return true;
+            }
+        }
+        key = default;
+        value = default;
+        return false;
+    }
+
+    /// <summary><c>t[#t+1] = v</c>.</summary>
+    public void Append(LuaValue v) => RawSet(Length + 1, v);
+
+    /// <summary>The largest positive numeric key (table.maxn).</summary>
+    internal double MaxN()
+    {
+        double max = 0;
+        var k = LuaValue.Nil;
+        while (Next(ref k, out _))
+        {
+            if (k.IsNumber && k.N > max)
+                max = k.N;
+        }
+        return max;
+    }
+}
