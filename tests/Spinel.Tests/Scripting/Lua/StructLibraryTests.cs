@@ -66,7 +66,8 @@ public sealed class StructLibraryTests
         Assert.EndsWith("#1 to '?' (invalid format option ''')", _state.Error("struct", "pack", S("b'b"), 1, 2));
         Assert.EndsWith("#3 to '?' (string too short)", _state.Error("struct", "pack", S("c3"), S("ab")));
         Assert.EndsWith("#2 to '?' (string expected, got nil)", _state.Error("struct", "pack", S("c3"), LuaValue.Nil));
-        Assert.EndsWith("#2 to '?' (number expected, got no value)", _state.Error("struct", "pack", S("b")));
+        Assert.EndsWith("#2 to '?' (number expected, got nil)", _state.Error("struct", "pack", S("b")));
+        Assert.EndsWith("#3 to '?' (string expected, got nil)", _state.Error("struct", "pack", S("bc2"), 1));
         Assert.EndsWith("#1 to '?' (string expected, got no value)", _state.Error("struct", "pack"));
     }
 

@@ -316,7 +316,8 @@ public static class CmsgpackLibrary
                 case 0xd1: _pos += 3; return BinaryPrimitives.ReadInt16BigEndian(p[1..]);
                 case 0xce: _pos += 5; return BinaryPrimitives.ReadUInt32BigEndian(p[1..]);
                 case 0xd2: _pos += 5; return BinaryPrimitives.ReadInt32BigEndian(p[1..]);
-                case 0xcf: _pos += 9; return BinaryPrimitives.ReadUInt64BigEndian(p[1..]);
+                // Redis's build pushes uint64 through lua_pushinteger: values past 2^63 wrap negative.
+                case 0xcf: _pos += 9; return (long)BinaryPrimitives.ReadUInt64BigEndian(p[1..]);
                 case 0xd3: _pos += 9; return BinaryPrimitives.ReadInt64BigEndian(p[1..]);
                 case 0xc0: _pos += 1; return LuaValue.Nil;
                 case 0xc3: _pos += 1; return LuaValue.True;

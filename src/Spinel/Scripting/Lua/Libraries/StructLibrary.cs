@@ -46,7 +46,7 @@ public static class StructLibrary
             switch (opt)
             {
                 case (byte)'b' or (byte)'B' or (byte)'h' or (byte)'H' or (byte)'l' or (byte)'L' or (byte)'T' or (byte)'i' or (byte)'I':
-                    PutInteger(output, args.CheckNumber(arg++), h.Little, (int)size);
+                    PutInteger(output, CheckNumber(args, arg++), h.Little, (int)size);
                     break;
                 case (byte)'x':
                     output.Write(0);
@@ -54,7 +54,7 @@ public static class StructLibrary
                 case (byte)'f':
                     {
                         Span<byte> b = output.GetSpan(4);
-                        float f = (float)args.CheckNumber(arg++);
+                        float f = (float)CheckNumber(args, arg++);
                         if (h.Little) BinaryPrimitives.WriteSingleLittleEndian(b, f);
                         else BinaryPrimitives.WriteSingleBigEndian(b, f);
                         output.Advance(4);
@@ -63,7 +63,7 @@ public static class StructLibrary
                 case (byte)'d':
                     {
                         Span<byte> b = output.GetSpan(8);
-                        double d = args.CheckNumber(arg++);
+                        double d = CheckNumber(args, arg++);
                         if (h.Little) BinaryPrimitives.WriteDoubleLittleEndian(b, d);
                         else BinaryPrimitives.WriteDoubleBigEndian(b, d);
                         output.Advance(8);
@@ -71,7 +71,7 @@ public static class StructLibrary
                     }
                 case (byte)'c' or (byte)'s':
                     {
-                        var s = args.CheckString(arg++).Span;
+                        var s = CheckString(args, arg++).Span;
                         if (size == 0) size = (ulong)s.Length;
                         // struct names the argument after the string (its counter has already moved on).
                         if ((ulong)s.Length < size) throw args.ArgError(arg, "string too short");
@@ -242,6 +242,13 @@ public static class StructLibrary
                 throw args.ArgError(0, $"invalid format option '{(char)opt}'");
         }
     }
+
+    // pack pushes a nil after its arguments before it reads them, so the first missing one is "nil", not "no value".
+    private static double CheckNumber(LuaArgs args, int i) =>
+        i == args.Count ? throw args.ArgError(i, "number expected, got nil") : args.CheckNumber(i);
+
+    private static LuaString CheckString(LuaArgs args, int i) =>
+        i == args.Count ? throw args.ArgError(i, "string expected, got nil") : args.CheckString(i);
 
     /// <summary>Writes the low bytes of the C cast of the number (bytes past the eighth are zero).</summary>
     private static void PutInteger(CodecByteWriter output, double n, bool little, int size)
