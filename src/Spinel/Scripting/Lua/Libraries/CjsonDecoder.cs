@@ -52,10 +52,7 @@ internal sealed class CjsonDecoder
         var span = json.Span;
         if (span.Length >= 2 && (span[0] == 0 || span[1] == 0))
             throw lua.Error("JSON parser does not support UTF-16 or UTF-32");
-        // A NUL byte ends the document for lua-cjson; the copy also gives the scanner a terminator to stop at.
-        var data = new byte[span.Length + 1];
-        span.CopyTo(data);
-        var decoder = new CjsonDecoder(lua, config, data);
+        var decoder = new CjsonDecoder(lua, config, json.Bytes);
         try
         {
             return decoder.Run();
@@ -190,7 +187,7 @@ internal sealed class CjsonDecoder
         byte c;
         while (true)
         {
-            c = _data[_pos];
+            c = At(_pos);
             _type = CharTokens[c];
             if (_type != Token.Whitespace) break;
             _pos++;
@@ -261,6 +258,9 @@ internal sealed class CjsonDecoder
 
     private bool Matches(ReadOnlySpan<byte> word) => _data.AsSpan(_pos).StartsWith(word);
 
+    /// <summary>The byte at <paramref name="i"/>, or the C string's terminating NUL past the end (lua-cjson stops at any NUL).</summary>
+    private byte At(int i) => (uint)i < (uint)_data.Length ? _data[i] : (byte)0;
+
     private void ParseNumber()
     {
         int end = StrtodParser.Parse(_data, _pos, out _number);
@@ -277,12 +277,12 @@ internal sealed class CjsonDecoder
     private bool IsInvalidNumber()
     {
         int p = _pos;
-        if (_data[p] == '+') return true;
-        if (_data[p] == '-') p++;
-        byte c = _data[p];
+        if (At(p) == '+') return true;
+        if (At(p) == '-') p++;
+        byte c = At(p);
         if (c == '0')
         {
-            byte next = _data[p + 1 < _data.Length ? p + 1 : p];
+            byte next = At(p + 1);
             return (next | 0x20) == 'x' || (uint)(next - '0') <= 9;
         }
         if (c <= '9') return false;
@@ -292,7 +292,7 @@ internal sealed class CjsonDecoder
     private bool StartsWithIgnoreCase(int p, ReadOnlySpan<byte> word)
     {
         for (int i = 0; i < word.Length; i++)
-            if (p + i >= _data.Length || (_data[p + i] | 0x20) != word[i]) return false;
+            if ((At(p + i) | 0x20) != word[i]) return false;
         return true;
     }
 
@@ -303,8 +303,8 @@ internal sealed class CjsonDecoder
         while (true)
         {
             int start = _pos;
-            byte c = _data[_pos];
-            while (c != '"' && c != '\\' && c != 0) c = _data[++_pos];
+            byte c = At(_pos);
+            while (c != '"' && c != '\\' && c != 0) c = At(++_pos);
             _scratch.Write(_data.AsSpan(start, _pos - start));
             if (c == '"') break;
             if (c == 0)
@@ -312,7 +312,7 @@ internal sealed class CjsonDecoder
                 SetError("unexpected end of string");
                 return;
             }
-            byte escape = _data[_pos + 1 < _data.Length ? _pos + 1 : _pos];
+            byte escape = At(_pos + 1);
             byte translated = escape switch
             {
                 (byte)'"' => (byte)'"',
@@ -356,7 +356,7 @@ internal sealed class CjsonDecoder
         if ((codepoint & 0xF800) == 0xD800)
         {
             if ((codepoint & 0x400) != 0) return false;
-            if (ByteAt(_pos + 6) != '\\' || ByteAt(_pos + 7) != 'u') return false;
+            if (At(_pos + 6) != '\\' || At(_pos + 7) != 'u') return false;
             int low = Hex4(_pos + 8);
             if (low < 0 || (low & 0xFC00) != 0xDC00) return false;
             codepoint = (((codepoint & 0x3FF) << 10) | (low & 0x3FF)) + 0x10000;
@@ -395,14 +395,12 @@ internal sealed class CjsonDecoder
         return true;
     }
 
-    private byte ByteAt(int i) => i < _data.Length ? _data[i] : (byte)0;
-
     private int Hex4(int at)
     {
         int value = 0;
         for (int i = 0; i < 4; i++)
         {
-            byte c = ByteAt(at + i);
+            byte c = At(at + i);
             int d = (uint)(c - '0') <= 9 ? c - '0' : (uint)((c | 0x20) - 'a') <= 5 ? (c | 0x20) - 'a' + 10 : -1;
             if (d < 0) return -1;
             value = (value << 4) | d;
