@@ -162,6 +162,46 @@ public sealed class CodecDifferentialTests(DifferentialFixture fixture)
         return data;
     }
 
+    /// <summary>Seeded random inputs: byte strings for cmsgpack.unpack, formats and data for struct.unpack, token soups for cjson.decode.</summary>
+    public static TheoryData<string> RandomSnippets()
+    {
+        var random = new Random(20261202);
+        var data = new TheoryData<string>();
+        byte[] msgpackBytes = [0x00, 0x01, 0x7f, 0x80, 0x81, 0x82, 0x90, 0x91, 0x92, 0xa0, 0xa1, 0xa3, 0xc0, 0xc2, 0xc3, 0xca, 0xcb, 0xcc, 0xcd, 0xce, 0xcf,
+            0xd0, 0xd1, 0xd2, 0xd3, 0xd9, 0xda, 0xdc, 0xde, 0xe0, 0xff, 0x3f, 0x40, 0x61];
+        for (int i = 0; i < 120; i++)
+        {
+            var bytes = new byte[random.Next(1, 14)];
+            for (int k = 0; k < bytes.Length; k++) bytes[k] = random.Next(3) == 0 ? (byte)random.Next(256) : msgpackBytes[random.Next(msgpackBytes.Length)];
+            var literal = LuaBytes(bytes);
+            data.Add(Dump + $"return dumpall(cmsgpack.unpack({literal}))");
+            data.Add(Dump + $"return dumpall(cmsgpack.unpack_limit({literal}, {random.Next(0, 3)}, {random.Next(0, 3)}))");
+        }
+        const string formatChars = "bBhHlLTiIfdxcs<>! 0123456789";
+        for (int i = 0; i < 120; i++)
+        {
+            var format = new StringBuilder();
+            for (int k = random.Next(1, 7); k > 0; k--) format.Append(formatChars[random.Next(formatChars.Length)]);
+            var bytes = new byte[random.Next(0, 40)];
+            random.NextBytes(bytes);
+            data.Add(Dump + $"return dumpall(struct.unpack({LuaQuote(format.ToString())}, {LuaBytes(bytes)}))");
+            data.Add($"return struct.size({LuaQuote(format.ToString())})");
+        }
+        string[] tokens = ["[", "]", "{", "}", ",", ":", "\"a\"", "\"\\u00e9\"", "\"\\ud83d\\ude00\"", "1", "-2.5e3", "0x1F", "true", "false", "null", " ", "\"", "\\",
+            "nan", "-inf", "tru", "1e", "+1", "\"x\\n\"", "007", "\t"];
+        for (int i = 0; i < 160; i++)
+        {
+            var json = new StringBuilder();
+            for (int k = random.Next(1, 12); k > 0; k--) json.Append(tokens[random.Next(tokens.Length)]);
+            data.Add(Dump + $"return dump(cjson.decode({LuaQuote(json.ToString())}))");
+        }
+        return data;
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(RandomSnippets))]
+    public Task Random_input_gives_the_same_result_as_redis(string snippet) => Snippet_gives_the_same_result_as_redis(snippet);
+
     [SkippableTheory]
     [MemberData(nameof(Snippets))]
     public async Task Snippet_gives_the_same_result_as_redis(string snippet)
@@ -213,6 +253,8 @@ public sealed class CodecDifferentialTests(DifferentialFixture fixture)
             return "error:" + e.Value.CoerceToString();
         }
     }
+
+    private static string LuaBytes(byte[] bytes) => "'" + string.Concat(bytes.Select(b => "\\" + b)) + "'";
 
     /// <summary>A Lua string literal holding exactly <paramref name="text"/>'s characters as bytes.</summary>
     private static string LuaQuote(string text)
