@@ -187,6 +187,20 @@ public sealed class CodecDifferentialTests(DifferentialFixture fixture)
             data.Add(Dump + $"return dumpall(struct.unpack({LuaQuote(format.ToString())}, {LuaBytes(bytes)}))");
             data.Add($"return struct.size({LuaQuote(format.ToString())})");
         }
+        string[] packArgs = ["0", "1", "-1", "255", "-129", "65536", "2^31", "-2^31-1", "2^53", "-2^63", "2^64", "0.5", "-7.9", "1e300", "'ab'", "''", "'xyz\\0'", "'12'"];
+        for (int i = 0; i < 120; i++)
+        {
+            var format = new StringBuilder();
+            for (int k = random.Next(1, 7); k > 0; k--) format.Append(formatChars[random.Next(formatChars.Length)]);
+            var args = Enumerable.Range(0, random.Next(0, 6)).Select(_ => packArgs[random.Next(packArgs.Length)]);
+            data.Add($"return struct.pack({string.Join(", ", args.Prepend(LuaQuote(format.ToString())))})");
+        }
+        for (int i = 0; i < 120; i++)
+        {
+            var value = RandomLuaValue(random, 0);
+            data.Add(Dump + $"return dump(cjson.decode(cjson.encode({value})))");
+            data.Add(Dump + $"return dumpall(cmsgpack.unpack(cmsgpack.pack({value})))");
+        }
         string[] tokens = ["[", "]", "{", "}", ",", ":", "\"a\"", "\"\\u00e9\"", "\"\\ud83d\\ude00\"", "1", "-2.5e3", "0x1F", "true", "false", "null", " ", "\"", "\\",
             "nan", "-inf", "tru", "1e", "+1", "\"x\\n\"", "007", "\t"];
         for (int i = 0; i < 160; i++)
@@ -252,6 +266,19 @@ public sealed class CodecDifferentialTests(DifferentialFixture fixture)
         {
             return "error:" + e.Value.CoerceToString();
         }
+    }
+
+    private static readonly string[] ScalarValues = ["0", "1", "-1", "0.1", "1/3", "2^53", "-1e300", "1e-7", "'s'", "''", "'a\\0b'", "'\\255\\1/\"'", "true", "false", "cjson.null", "1/0"];
+    private static readonly string[] KeyValues = ["1", "2", "3", "5", "0", "-1", "1.5", "2^31", "'k'", "'1'", "''", "'\\0'"];
+
+    /// <summary>A random Lua expression: scalars, sequences and tables with assorted keys, nested up to three levels.</summary>
+    private static string RandomLuaValue(Random random, int depth)
+    {
+        int choice = random.Next(depth < 3 ? 4 : 2);
+        if (choice < 2) return ScalarValues[random.Next(ScalarValues.Length)];
+        var items = Enumerable.Range(0, random.Next(0, 5));
+        if (choice == 2) return "{" + string.Join(", ", items.Select(_ => RandomLuaValue(random, depth + 1))) + "}";
+        return "{" + string.Join(", ", items.Select(_ => "[" + KeyValues[random.Next(KeyValues.Length)] + "] = " + RandomLuaValue(random, depth + 1))) + "}";
     }
 
     private static string LuaBytes(byte[] bytes) => "'" + string.Concat(bytes.Select(b => "\\" + b)) + "'";
