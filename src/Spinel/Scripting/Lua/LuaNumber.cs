@@ -29,7 +29,7 @@ public static class LuaNumber
             return double.IsNegative(d) ? "-nan" : "nan";
         if (double.IsInfinity(d))
             return d > 0 ? "inf" : "-inf";
-        if (d == Math.Floor(d) && Math.Abs(d) < 1e15)
+        if (d == Math.Floor(d) && Math.Abs(d) < 1e14)
         {
             if (d == 0)
                 return double.IsNegative(d) ? "-0" : "0";
@@ -178,7 +178,7 @@ public static class LuaNumber
                     if (k < s.Length && s[k] == ')')
                         j = k + 1;
                 }
-                value = neg ? -double.NaN : double.NaN;
+                value = BitConverter.Int64BitsToDouble(neg ? unchecked((long)0xFFF8000000000000) : 0x7FF8000000000000);
                 return j;
             }
             return -1;

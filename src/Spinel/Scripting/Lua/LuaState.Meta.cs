@@ -39,6 +39,7 @@ public sealed partial class LuaState
         st.Slots[top] = a;
         st.Slots[top + 1] = b;
         st.Top = top + 2;
+        EnterHostBoundary(st, site);
         try
         {
             var n = Invoke(f, top, 2, site, "?");
@@ -47,6 +48,7 @@ public sealed partial class LuaState
         finally
         {
             st.Top = top;
+            st.CDepth--;
         }
     }
 
@@ -59,6 +61,7 @@ public sealed partial class LuaState
         st.Slots[top + 1] = b;
         st.Slots[top + 2] = c;
         st.Top = top + 3;
+        EnterHostBoundary(st, site);
         try
         {
             Invoke(f, top, 3, site, "?");
@@ -66,16 +69,17 @@ public sealed partial class LuaState
         finally
         {
             st.Top = top;
+            st.CDepth--;
         }
     }
 
     // ---- indexing --------------------------------------------------------------------------------
 
     /// <summary><c>obj[key]</c> with __index.</summary>
-    public LuaValue Index(LuaValue obj, LuaValue key) => IndexSlow(obj, key, CallSite, null);
+    public LuaValue Index(LuaValue obj, LuaValue key) => IndexSlow(obj, key, null, null);
 
     /// <summary><c>obj[key] = value</c> with __newindex.</summary>
-    public void SetIndex(LuaValue obj, LuaValue key, LuaValue value) => SetIndexSlow(obj, key, value, CallSite, null);
+    public void SetIndex(LuaValue obj, LuaValue key, LuaValue value) => SetIndexSlow(obj, key, value, null, null);
 
     internal LuaValue IndexSlow(LuaValue obj, LuaValue key, SourcePos? site, string? describe)
     {
@@ -154,7 +158,7 @@ public sealed partial class LuaState
         var mm = GetMetamethod(v, MetaNames.ToStr);
         if (mm.O is not null)
         {
-            var r = Call1(mm, v, default, CallSite);
+            var r = Call1(mm, v, default, null);
             return r.CoerceToString() ?? throw Error("'__tostring' must return a string");
         }
         return RawToString(v);
@@ -184,7 +188,7 @@ public sealed partial class LuaState
     // ---- comparisons -----------------------------------------------------------------------------
 
     /// <summary><c>a == b</c> with __eq.</summary>
-    public bool Equal(LuaValue a, LuaValue b) => a.Equals(b) || EqualSlow(a, b, CallSite);
+    public bool Equal(LuaValue a, LuaValue b) => a.Equals(b) || EqualSlow(a, b, null);
 
     internal bool EqualSlow(LuaValue a, LuaValue b, SourcePos? site)
     {
@@ -216,10 +220,10 @@ public sealed partial class LuaState
     }
 
     /// <summary><c>a &lt; b</c> with __lt.</summary>
-    public bool LessThan(LuaValue a, LuaValue b) => LessThan(a, b, CallSite);
+    public bool LessThan(LuaValue a, LuaValue b) => LessThan(a, b, null);
 
     /// <summary><c>a &lt;= b</c> with __le (or not __lt(b, a)).</summary>
-    public bool LessEqual(LuaValue a, LuaValue b) => LessEqual(a, b, CallSite);
+    public bool LessEqual(LuaValue a, LuaValue b) => LessEqual(a, b, null);
 
     internal bool LessThan(LuaValue a, LuaValue b, SourcePos? site)
     {

@@ -141,6 +141,7 @@ public sealed partial class LuaState
         args.CopyTo(st.Slots.AsSpan(top));
         var saved = CallSite;
         CallSite = null;
+        EnterHostBoundary(st, null);
         try
         {
             var n = Invoke(function, top, args.Length, null, "?");
@@ -150,6 +151,17 @@ public sealed partial class LuaState
         {
             CallSite = saved;
             st.Top = top;
+            st.CDepth--;
+        }
+    }
+
+    /// <summary>Counts host-to-Lua re-entries (5.1's C calls); past the limit, "C stack overflow".</summary>
+    internal static void EnterHostBoundary(ExecStack st, SourcePos? site)
+    {
+        if (++st.CDepth >= MaxHostDepth)
+        {
+            st.CDepth--;
+            throw RuntimeError(site, "C stack overflow");
         }
     }
 
@@ -251,6 +263,9 @@ internal sealed class ExecStack
     public readonly SourcePos?[] Sites = new SourcePos?[SiteMask + 1];
     public int Top;
     public int Depth;
+
+    /// <summary>Host-to-Lua re-entries in progress (pcall, metamethods, callbacks).</summary>
+    public int CDepth;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Ensure(int size)

@@ -4,7 +4,10 @@ namespace Spinel.Scripting.Lua.Compiler;
 
 internal sealed class ConstExpr(LuaValue v) : Expr
 {
-    public readonly LuaValue V = v;
+    public LuaValue V = v;
+
+    /// <summary>Folded into another constant (e.g. the operand of a folded unary minus); not in the constant table.</summary>
+    public bool Folded;
 
     public override LuaValue Eval(ref Frame f) => V;
 
@@ -92,6 +95,8 @@ internal sealed class VarargExpr : Expr
 internal sealed class ParenExpr(Expr inner) : Expr
 {
     public override LuaValue Eval(ref Frame f) => inner.Eval(ref f);
+
+    public override string? Describe => inner.IsMulti ? null : inner.Describe;
 }
 
 internal sealed class IndexExpr(Expr obj, Expr key, SourcePos pos) : Expr

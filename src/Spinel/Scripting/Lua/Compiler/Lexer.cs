@@ -371,7 +371,7 @@ internal sealed class Lexer
             if (c == -1)
                 throw LexError("unfinished string", "<eof>");
             if (c == '\n' || c == '\r')
-                throw LexError("unfinished string", Encoding.Latin1.GetString(_src, start, _pos - start));
+                throw LexError("unfinished string", (char)quote + Encoding.Latin1.GetString([.. buf]));
             if (c == quote)
             {
                 _pos++;
@@ -413,7 +413,7 @@ internal sealed class Lexer
                             i++;
                         }
                         if (v > 255)
-                            throw LexError("escape sequence too large", Encoding.Latin1.GetString(_src, start, _pos - start));
+                            throw LexError("escape sequence too large", (char)quote + Encoding.Latin1.GetString([.. buf]));
                         buf.Add((byte)v);
                     }
                     else

@@ -19,6 +19,7 @@ internal sealed class Parser
         public int FreeReg;
         public int MaxSlots;
         public int LoopDepth;
+        public readonly List<ConstExpr> Zeros = [];
 
         public int Reserve(int n)
         {
@@ -55,6 +56,13 @@ internal sealed class Parser
 
     private void CloseFunction(FuncState fs, Block body)
     {
+        // 5.1 keeps one constant per numeric value and 0 == -0, so every zero takes the first one's sign.
+        var first = fs.Zeros.FirstOrDefault(z => !z.Folded);
+        if (first is not null)
+        {
+            foreach (var z in fs.Zeros)
+                z.V = first.V;
+        }
         fs.Proto.Body = body;
         fs.Proto.FrameSize = fs.MaxSlots + 4;
         foreach (var u in fs.Uses)
@@ -130,7 +138,7 @@ internal sealed class Parser
     private LuaString CheckName()
     {
         if (_lx.Tok != Tk.Name)
-            throw _lx.Error("<name> expected");
+            throw _lx.Error("'<name>' expected");
         var s = _lx.Str!;
         _lx.Next();
         return s;
@@ -524,22 +532,20 @@ internal sealed class Parser
         var e = ParseSuffixedExpr();
         if (_lx.Is('=') || _lx.Is(','))
         {
-            var targets = new List<Expr> { e };
+            var targets = new List<Expr> { CheckAssignable(e) };
             while (TestNext(','))
-                targets.Add(ParseSuffixedExpr());
+                targets.Add(CheckAssignable(ParseSuffixedExpr()));
             CheckNext('=');
-            foreach (var t in targets)
-            {
-                if (t is not (LocalExpr or UpvalExpr or GlobalExpr or IndexExpr or FieldExpr))
-                    throw _lx.Error("syntax error");
-            }
             var (multi, exprs) = BuildMultiAssign(targets, line);
             return targets.Count == 1 && exprs.Length == 1 ? AssignTo(targets[0], exprs[0], line) : multi;
         }
         if (e is not CallExpr call)
-            throw _lx.Error("syntax error");
+            throw _lx.Error(e is LocalExpr or UpvalExpr or GlobalExpr or IndexExpr or FieldExpr ? "'=' expected" : "syntax error");
         return new CallStat(call);
     }
+
+    private Expr CheckAssignable(Expr t) =>
+        t is LocalExpr or UpvalExpr or GlobalExpr or IndexExpr or FieldExpr ? t : throw _lx.Error("syntax error");
 
     private (Stat, Expr[]) BuildMultiAssign(List<Expr> targets, int line)
     {
@@ -617,7 +623,7 @@ internal sealed class Parser
                 }
                 else
                 {
-                    throw _lx.Error("<name> expected");
+                    throw _lx.Error("<name> or '...' expected");
                 }
             }
             while (TestNext(','));
@@ -662,7 +668,7 @@ internal sealed class Parser
             _lx.Next();
             var e = ParseExpr();
             CheckMatch(')', '(', line);
-            return e.IsMulti ? new ParenExpr(e) : e;
+            return e.IsMulti || e is LocalExpr or UpvalExpr or GlobalExpr or IndexExpr or FieldExpr ? new ParenExpr(e) : e;
         }
         throw _lx.Error("unexpected symbol");
     }
@@ -749,6 +755,14 @@ internal sealed class Parser
         return new CallExpr(fn, method, args, temp, Pos(line), name);
     }
 
+    private ConstExpr NumberConst(double v)
+    {
+        var c = new ConstExpr(v);
+        if (v == 0)
+            _fs.Zeros.Add(c);
+        return c;
+    }
+
     private Expr ParseSimpleExpr()
     {
         switch (_lx.Tok)
@@ -757,7 +771,7 @@ internal sealed class Parser
                 {
                     var v = _lx.Num;
                     _lx.Next();
-                    return new ConstExpr(v);
+                    return NumberConst(v);
                 }
             case Tk.String:
                 {
@@ -872,7 +886,15 @@ internal sealed class Parser
         {
             _lx.Next();
             var a = ParseSubExpr(UnaryPriority);
-            e = a.IsConstant(out var c) && c.IsNumber ? new ConstExpr(-c.N) : new NegExpr(a, Here());
+            if (a is ConstExpr ce && ce.V.IsNumber)
+            {
+                ce.Folded = true;
+                e = NumberConst(-ce.V.N);
+            }
+            else
+            {
+                e = new NegExpr(a, Here());
+            }
         }
         else if (_lx.Is('#'))
         {

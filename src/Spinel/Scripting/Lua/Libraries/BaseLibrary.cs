@@ -69,11 +69,11 @@ internal static class BaseLibrary
     {
         var v = a[0];
         var level = a.OptInt(1, 1);
-        if (v.IsString && level > 0)
+        if ((v.IsString || v.IsNumber) && level > 0)
         {
             var site = l.SiteAtLevel(level);
             if (site is not null)
-                v = LuaString.Concat(LuaString.FromAscii(site.Chunk + ":" + site.Line + ": ").Span, v.AsString.Span);
+                v = LuaString.Concat(LuaString.FromAscii(site.Chunk + ":" + site.Line + ": ").Span, v.CoerceToString()!.Span);
         }
         throw new LuaException(v);
     }
@@ -92,7 +92,7 @@ internal static class BaseLibrary
         var t = a.CheckTable(0);
         var mt = a[1];
         if (!mt.IsNil && !mt.IsTable)
-            throw a.TypeError(1, "nil or table");
+            throw a.ArgError(1, "nil or table expected");
         if (t.Metatable is not null && !t.Metatable.RawGet(MetatableKey).IsNil)
             throw l.Error("cannot change a protected metatable");
         t.Metatable = mt.IsNil ? null : mt.AsTable;
@@ -112,14 +112,7 @@ internal static class BaseLibrary
     {
         var t = a.CheckTable(0);
         var k = a[1];
-        try
-        {
-            return t.Next(ref k, out var v) ? l.Return(k, v) : l.Return(LuaValue.Nil);
-        }
-        catch (LuaException e) when (e.Value.IsString)
-        {
-            throw l.Error(e.Value.AsString.ToLatin1());
-        }
+        return t.Next(ref k, out var v) ? l.Return(k, v) : l.Return(LuaValue.Nil);
     }
 
     private static int RawSet(LuaState l, LuaArgs a)

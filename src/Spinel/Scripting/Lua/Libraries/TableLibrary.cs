@@ -33,7 +33,7 @@ internal static class TableLibrary
         for (long k = i; k <= last; k++)
         {
             var v = t.RawGet((double)k);
-            var s = v.CoerceToString() ?? throw l.Error("invalid value (at index " + k + ") in table for 'concat'");
+            var s = v.CoerceToString() ?? throw l.Error("invalid value (" + v.TypeName + ") at index " + k + " in table for 'concat'");
             buf.AddRange(s.Span);
             if (k != last)
                 buf.AddRange(sep.Span);
