@@ -16,6 +16,12 @@ public readonly ref struct LuaArgs
         FunctionName = functionName;
     }
 
+    internal LuaArgs(LuaState lua, ReadOnlySpan<LuaValue> values, string functionName, bool methodCall)
+        : this(lua, values, functionName) => _methodCall = methodCall;
+
+    /// <summary>Called as <c>obj:name(...)</c>: messages count arguments without self, as 5.1 does.</summary>
+    private readonly bool _methodCall;
+
     public string FunctionName { get; }
     public int Count => _values.Length;
     public ReadOnlySpan<LuaValue> Span => _values;
@@ -60,8 +66,17 @@ public readonly ref struct LuaArgs
     public LuaString? OptString(int i, LuaString? def) => this[i].IsNil ? def : CheckString(i);
 
     /// <summary><c>bad argument #n to 'name' (message)</c>, positioned like <c>luaL_argerror</c>.</summary>
-    public LuaException ArgError(int i, string message) =>
-        _lua.Error("bad argument #" + (i + 1) + " to '" + FunctionName + "' (" + message + ")");
+    public LuaException ArgError(int i, string message)
+    {
+        var n = i + 1;
+        if (_methodCall)
+        {
+            n--;
+            if (n == 0)
+                return _lua.Error("calling '" + FunctionName + "' on bad self (" + message + ")");
+        }
+        return _lua.Error("bad argument #" + n + " to '" + FunctionName + "' (" + message + ")");
+    }
 
     /// <summary><c>bad argument #n to 'name' (X expected, got Y)</c>.</summary>
     public LuaException TypeError(int i, string expected)

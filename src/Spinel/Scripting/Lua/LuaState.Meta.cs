@@ -177,8 +177,7 @@ public sealed partial class LuaState
             case LuaType.String:
                 return v.AsString;
             default:
-                var prefix = v.O is LuaHostFunction ? "function: builtin: " : v.TypeName + ": ";
-                return LuaString.FromAscii(prefix + Address(v.O!));
+                return LuaString.FromAscii(v.TypeName + ": " + Address(v.O!));
         }
     }
 

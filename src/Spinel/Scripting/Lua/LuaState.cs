@@ -179,7 +179,7 @@ public sealed partial class LuaState
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal int InvokeHost(LuaHostFunction h, int argBase, int nargs, SourcePos? site, string name)
+    internal int InvokeHost(LuaHostFunction h, int argBase, int nargs, SourcePos? site, string name, bool methodCall = false)
     {
         var st = Stack;
         var savedTop = st.Top;
@@ -191,7 +191,7 @@ public sealed partial class LuaState
         CallSite = site;
         try
         {
-            var n = h.Body(this, new LuaArgs(this, new ReadOnlySpan<LuaValue>(st.Slots, argBase, nargs), name));
+            var n = h.Body(this, new LuaArgs(this, new ReadOnlySpan<LuaValue>(st.Slots, argBase, nargs), name, methodCall));
             RetCount = n;
             return n;
         }

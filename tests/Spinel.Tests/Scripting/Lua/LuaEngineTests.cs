@@ -121,6 +121,19 @@ public sealed class LuaEngineTests
     }
 
     [Fact]
+    public void Method_calls_number_arguments_without_self()
+    {
+        var lua = LuaRunner.NewState();
+        var lib = new LuaTable();
+        lib.RawSet(S("m"), new LuaHostFunction("m", (l, a) => l.Return(a.CheckTable(0), a.CheckNumber(1))));
+        lua.Globals.RawSet(S("lib"), lib);
+        Assert.Equal("ERR user_script:1: bad argument #1 to 'm' (number expected, got string)", LuaRunner.Run("return lib:m('x')", lua));
+        Assert.Equal("ERR user_script:1: bad argument #2 to 'm' (number expected, got string)", LuaRunner.Run("return lib.m(lib, 'x')", lua));
+        lib.RawSet(S("n"), new LuaHostFunction("n", (l, a) => l.Return(a.CheckNumber(0))));
+        Assert.Equal("ERR user_script:1: calling 'n' on bad self (number expected, got table)", LuaRunner.Run("return lib:n()", lua));
+    }
+
+    [Fact]
     public void Host_errors_carry_the_calling_line()
     {
         var lua = LuaRunner.NewState();
@@ -234,5 +247,26 @@ public sealed class LuaEngineTests
     {
         Assert.Equal("0.39646477363839|0.84048536971234", LuaRunner.Run("return math.random(), math.random()"));
         Assert.Equal("0.041630344484761", LuaRunner.Run("math.randomseed(1) return math.random()"));
+    }
+
+    [Fact]
+    public void Tostring_of_functions_and_tables_shows_type_and_address()
+    {
+        var r = LuaRunner.Run("return tostring(type), tostring({}), tostring(function() end)").Split('|');
+        Assert.Matches("^function: 0x[0-9a-f]+$", r[0]);
+        Assert.Matches("^table: 0x[0-9a-f]+$", r[1]);
+        Assert.Matches("^function: 0x[0-9a-f]+$", r[2]);
+    }
+
+    [Fact]
+    public void Loops_and_host_calls_do_not_allocate()
+    {
+        var lua = LuaRunner.NewState();
+        lua.Globals.RawSet(S("host"), new LuaHostFunction("host", (l, a) => l.Return(a.CheckNumber(0) + a.CheckNumber(1))));
+        var f = lua.Load("local s = 0 for i = 1, 10000 do local x = i * 2 s = host(s, x) % 1000 end return s"u8, "@user_script");
+        lua.Call(f, default);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        lua.Call(f, default);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1000);
     }
 }

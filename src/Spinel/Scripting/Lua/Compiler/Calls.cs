@@ -47,7 +47,7 @@ internal sealed class CallExpr(Expr fn, LuaString? method, Expr[] args, int temp
         if (fnv.O is LuaClosure c)
             return f.L.InvokeClosure(c, argBase, n, Pos);
         if (fnv.O is LuaHostFunction h)
-            return f.L.InvokeHost(h, argBase, n, Pos, name);
+            return f.L.InvokeHost(h, argBase, n, Pos, name, method is not null);
         return CallSlow(ref f, fnv, argBase, n);
     }
 
