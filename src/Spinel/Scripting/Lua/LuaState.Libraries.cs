@@ -13,9 +13,8 @@ public sealed partial class LuaState
         CoroutineLibrary.Open(this);
         StringLibrary.Open(this);
         BitLibrary.Open(this);
-
-        // INTEGRATION POINT: the string, bit, cjson, cmsgpack and struct libraries are other helpers' work.
-        // Add their Open calls here when their branches merge, e.g.
-        //   StringLibrary.Open(this); BitLibrary.Open(this); CjsonLibrary.Open(this); ...
+        CjsonLibrary.Open(this);
+        CmsgpackLibrary.Open(this);
+        StructLibrary.Open(this);
     }
 }
