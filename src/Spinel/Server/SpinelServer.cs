@@ -34,6 +34,7 @@ public sealed class SpinelServer : IAsyncDisposable
         Expiry = new ActiveExpiry(this);
         PubSub = new PubSubRegistry(this);
         KeyspaceEvents = new KeyspaceNotifier(PubSub);
+        Scripts = new Scripting.ScriptRuntime(this);
         ApplyLfuSettings();
         ApplyPubSubSettings();
         Config.Changed += _ =>
@@ -59,6 +60,9 @@ public sealed class SpinelServer : IAsyncDisposable
 
     /// <summary>Channels, patterns and their subscribers.</summary>
     public PubSubRegistry PubSub { get; }
+
+    /// <summary>EVAL scripts, function libraries, and the script running now.</summary>
+    public Scripting.ScriptRuntime Scripts { get; }
 
     /// <summary>client-output-buffer-limit for subscribers, and for other clients whose output is queued.</summary>
     internal OutputBufferLimit PubSubOutputLimit { get; private set; }
