@@ -21,6 +21,9 @@ public sealed partial class LuaState
 
     private int _hookCountdown;
 
+    /// <summary>math.random's rand48 state (Redis keeps one sequence across scripts).</summary>
+    internal ulong RandomState = Libraries.MathLibrary.InitialState;
+
     public LuaState()
     {
         Globals = new LuaTable();
@@ -159,7 +162,7 @@ public sealed partial class LuaState
         if (f.O is LuaHostFunction h)
             return InvokeHost(h, argBase, nargs, site, name);
         if (f.O is LuaClosure c)
-            return InvokeClosure(c, argBase, nargs);
+            return InvokeClosure(c, argBase, nargs, site);
         return InvokeMeta(f, argBase, nargs, site, name);
     }
 
@@ -172,6 +175,7 @@ public sealed partial class LuaState
         if (++st.Depth > MaxCallDepth)
             StackOverflow(st, site);
         st.Top = argBase + nargs;
+        st.Sites[st.Depth & ExecStack.SiteMask] = site;
         CallSite = site;
         try
         {
@@ -211,13 +215,13 @@ public sealed partial class LuaState
     // ---- the hook --------------------------------------------------------------------------------
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal void Tick(SourcePos site)
+    internal void Tick(SourcePos? site)
     {
         if (--_hookCountdown <= 0)
             RunHook(site);
     }
 
-    private void RunHook(SourcePos site)
+    private void RunHook(SourcePos? site)
     {
         _hookCountdown = HookInterval <= 0 ? 1000 : HookInterval;
         var hook = Hook;
@@ -239,7 +243,12 @@ public sealed partial class LuaState
 /// <summary>A coroutine's (or the main thread's) value stack.</summary>
 internal sealed class ExecStack
 {
+    public const int SiteMask = 8191;
+
     public LuaValue[] Slots = new LuaValue[256];
+
+    /// <summary>Where each active call (by depth) was made from; error(msg, level) reads it.</summary>
+    public readonly SourcePos?[] Sites = new SourcePos?[SiteMask + 1];
     public int Top;
     public int Depth;
 

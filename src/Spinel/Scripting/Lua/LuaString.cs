@@ -86,6 +86,9 @@ public sealed class LuaString : IEquatable<LuaString>, IComparable<LuaString>
         }
     }
 
+    /// <summary>Each byte as one char: lossless, for building messages that go back into Lua strings.</summary>
+    internal string ToLatin1() => Encoding.Latin1.GetString(_bytes);
+
     internal static LuaString Concat(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
     {
         var r = new byte[a.Length + b.Length];

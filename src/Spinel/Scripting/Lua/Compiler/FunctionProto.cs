@@ -9,4 +9,6 @@ internal sealed class FunctionProto
     public int ParamCount;
     public bool IsVararg;
     public int FrameSize;
+    public int[] CapturedParams = [];
+    public Block Body = new([]);
 }
