@@ -196,13 +196,14 @@ public sealed class FunctionLibraries
         return library;
     }
 
-    private bool Add(LuaLibrary library, bool replace, out string? error)
+    private bool Add(LuaLibrary library, bool replace, out string? error, bool restoring = false)
     {
         error = null;
         _libraries.TryGetValue(library.Name, out var existing);
         if (existing is not null && !replace)
         {
-            error = $"ERR Library '{library.Name}' already exists";
+            // Redis words this one differently for RESTORE.
+            error = restoring ? $"ERR Library {library.Name} already exists" : $"ERR Library '{library.Name}' already exists";
             return false;
         }
         foreach (var function in library.Functions)
@@ -366,7 +367,7 @@ public sealed class FunctionLibraries
         foreach (var code in codes)
         {
             var library = Compile(code, out error);
-            if (library is null || !Add(library, policy == RestorePolicy.Replace, out error))
+            if (library is null || !Add(library, policy == RestorePolicy.Replace, out error, restoring: true))
             {
                 _libraries = savedLibraries;
                 _functions = savedFunctions;

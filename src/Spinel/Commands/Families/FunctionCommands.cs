@@ -146,7 +146,7 @@ public static class FunctionCommands
         var policy = FunctionLibraries.RestorePolicy.Append;
         if (ctx.ArgCount > 4)
         {
-            ctx.Reply.WriteError(Errors.Syntax);
+            ctx.Reply.WriteError("ERR unknown subcommand or wrong number of arguments for 'RESTORE'. Try FUNCTION HELP.");
             return;
         }
         if (ctx.ArgCount == 4)
