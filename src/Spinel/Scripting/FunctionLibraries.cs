@@ -88,6 +88,8 @@ public sealed class FunctionLibraries
         return _functionLookup.TryGetValue(chars, out var function) ? function : null;
     }
 
+    private const int LoadTimeoutMs = 500;
+
     private const string BadName = "Library names can only contain letters, numbers, or underscores(_) and must be at least one character long";
 
     private static bool IsValidName(ReadOnlySpan<byte> name)
@@ -170,6 +172,14 @@ public sealed class FunctionLibraries
         var meta = lua.Globals.Metatable!;
         meta.RawSet(LuaSandbox.Index, _loadGlobals!);
         _loading = library;
+        // Loading code gets 500 ms, as in Redis: nothing can kill it, and it holds the keyspace lock.
+        var killHook = lua.Hook;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        lua.Hook = () =>
+        {
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds > LoadTimeoutMs)
+                throw new LuaException(ScriptErrors.Table("FUNCTION LOAD timeout"));
+        };
         try
         {
             lua.Call(chunk, []);
@@ -185,6 +195,7 @@ public sealed class FunctionLibraries
         }
         finally
         {
+            lua.Hook = killHook;
             meta.RawSet(LuaSandbox.Index, _fullGlobals!);
             _loading = null;
         }

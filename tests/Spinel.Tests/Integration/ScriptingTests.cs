@@ -113,6 +113,17 @@ public sealed class ScriptingTests(SpinelFixture fixture) : IClassFixture<Spinel
     }
 
     [Fact]
+    public async Task Library_code_that_never_ends_times_out_after_500_ms()
+    {
+        await using var c = await fixture.ConnectAsync();
+        var watch = Stopwatch.StartNew();
+        Assert.Equal("-ERR Error registering functions: ERR FUNCTION LOAD timeout\r\n",
+            await c.CallAsync("FUNCTION", "LOAD", "#!lua name=forever\nlocal i = 0 while true do i = i + 1 end"));
+        Assert.InRange(watch.ElapsedMilliseconds, 400, 5000);
+        Assert.Equal("*0\r\n", await c.CallAsync("FUNCTION", "LIST", "LIBRARYNAME", "forever"));
+    }
+
+    [Fact]
     public async Task Deep_recursion_is_a_script_error_not_a_crash()
     {
         await using var c = await fixture.ConnectAsync();
