@@ -94,6 +94,11 @@ public sealed class Dispatcher
             return true;
         }
         if (spec.Subcommands is not null && args.Count >= 2) spec = spec.FindSubcommand(args[1]) ?? spec;
+        if (!ctx.Client.Authenticated && !spec.Is(CommandFlags.NoAuth))
+        {
+            Reject(ctx, Errors.NoAuth, spec);
+            return true;
+        }
         if (!spec.Is(CommandFlags.AllowBusy))
         {
             _server.Commands.StatsOf(spec).RejectedCalls++;

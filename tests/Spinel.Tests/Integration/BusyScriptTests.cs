@@ -108,6 +108,16 @@ public sealed class BusyScriptTests
     }
 
     [Fact]
+    public async Task Unauthenticated_clients_get_noauth_before_busy()
+    {
+        await using var server = await SpinelFixture.StartAsync("--busy-reply-threshold", "50", "--requirepass", "secret");
+        await using var client = await RawClient.ConnectAsync(server.EndPoints[0].Port);
+        using var script = new FakeScript(server, isEval: true, written: false);
+        await Task.Delay(100);
+        Assert.StartsWith("-NOAUTH", await client.CallAsync("GET", "k"));
+    }
+
+    [Fact]
     public async Task Busy_rejection_inside_multi_dooms_the_transaction()
     {
         await using var server = await SpinelFixture.StartAsync("--busy-reply-threshold", "50");
