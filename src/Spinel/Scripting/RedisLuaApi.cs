@@ -36,7 +36,7 @@ internal sealed class RedisLuaApi
     {
         Run.Caller = caller;
         Run.Resp = 2;
-        Run.RaisedValue = null;
+        Run.RaisedLine = 0;
         _context.Client.Db = caller.Client.Db;
         _replies.Protocol = 2;
     }
@@ -94,7 +94,6 @@ internal sealed class RedisLuaApi
     private LuaException Raise(LuaState lua, LuaTable error)
     {
         Run.RaisedLine = ScriptPosition.CurrentLine(lua);
-        Run.RaisedValue = error;
         return new LuaException(error);
     }
 

@@ -18,7 +18,6 @@ internal sealed class ScriptRun
     public string Name = "";
     public string ChunkName = "user_script";
 
-    /// <summary>Where the last error raised by a host function (redis.call, error) came from, and the value raised.</summary>
+    /// <summary>The line the last error raised by a host function (redis.call, error) came from: errors that carry no position use it.</summary>
     public int RaisedLine;
-    public object? RaisedValue;
 }

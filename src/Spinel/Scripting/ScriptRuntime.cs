@@ -218,7 +218,6 @@ public sealed class ScriptRuntime
     {
         var run = api.Run;
         api.Begin(ctx);
-        run.RaisedLine = 0;
         Running.Begin(isEval, functionName, isEval ? null : ctx.Args.ToArrays());
         try
         {

@@ -59,14 +59,26 @@ public sealed class ScriptingTests(SpinelFixture fixture) : IClassFixture<Spinel
         }
     }
 
+    /// <summary>Waits until the server answers BUSY (the script has started and passed the threshold), on a loaded machine too.</summary>
+    private static async Task<RawClient> ConnectWhenBusyAsync(SpinelFixture fixture)
+    {
+        var client = await fixture.ConnectAsync();
+        var watch = Stopwatch.StartNew();
+        while (!(await client.CallAsync("ECHO", "x")).StartsWith("-BUSY", StringComparison.Ordinal))
+        {
+            Assert.True(watch.ElapsedMilliseconds < 20_000, "the script never became busy");
+            await Task.Delay(20);
+        }
+        return client;
+    }
+
     [Fact]
     public async Task Busy_script_gets_busy_replies_and_script_kill_stops_it()
     {
         await using var admin = await BusyServerClientAsync(fixture);
         await using var runner = await fixture.ConnectAsync();
         await runner.SendAsync("EVAL", "local i = 0 while true do i = i + 1 end", "0");
-        await Task.Delay(400);
-        await using var other = await fixture.ConnectAsync();
+        await using var other = await ConnectWhenBusyAsync(fixture);
         Assert.Equal("-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n", await other.CallAsync("GET", "x"));
         Assert.Equal("-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n", await other.CallAsync("FUNCTION", "KILL"));
         Assert.Equal("-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n", await other.CallAsync("FUNCTION", "STATS"));
@@ -83,11 +95,10 @@ public sealed class ScriptingTests(SpinelFixture fixture) : IClassFixture<Spinel
     {
         await using var admin = await BusyServerClientAsync(fixture);
         await using var runner = await fixture.ConnectAsync();
-        // Writes, then spins for about a second.
+        // Writes, then spins for about three seconds.
         await runner.SendAsync("EVAL", "redis.call('set', KEYS[1], '1') local t = redis.call('time') local start = t[1] * 1000000 + t[2] " +
-            "local i = 0 while true do i = i + 1 if i % 100000 == 0 then local n = redis.call('time') if n[1] * 1000000 + n[2] - start > 1000000 then break end end end return 'done'", "1", "busy:w");
-        await Task.Delay(400);
-        await using var other = await fixture.ConnectAsync();
+            "local i = 0 while true do i = i + 1 if i % 100000 == 0 then local n = redis.call('time') if n[1] * 1000000 + n[2] - start > 3000000 then break end end end return 'done'", "1", "busy:w");
+        await using var other = await ConnectWhenBusyAsync(fixture);
         Assert.StartsWith("-UNKILLABLE Sorry the script already executed write commands", await other.CallAsync("SCRIPT", "KILL"));
         Assert.Equal("$4\r\ndone\r\n", System.Text.Encoding.UTF8.GetString(await runner.ReadReplyAsync()));
         Assert.Equal("$1\r\n1\r\n", await UntilNotBusyReplyAsync(other, "GET", "busy:w"));
@@ -101,8 +112,7 @@ public sealed class ScriptingTests(SpinelFixture fixture) : IClassFixture<Spinel
         Assert.Equal("$4\r\nspin\r\n", await admin.CallAsync("FUNCTION", "LOAD", "REPLACE", "#!lua name=spin\nredis.register_function('spin', function() local i = 0 while true do i = i + 1 end end)"));
         await using var runner = await fixture.ConnectAsync();
         await runner.SendAsync("FCALL", "spin", "0");
-        await Task.Delay(400);
-        await using var other = await fixture.ConnectAsync();
+        await using var other = await ConnectWhenBusyAsync(fixture);
         Assert.Equal("-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.\r\n", await other.CallAsync("PING"));
         Assert.Equal("-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.\r\n", await other.CallAsync("SCRIPT", "KILL"));
         Assert.Contains("running_script", await other.CallAsync("FUNCTION", "STATS"));
