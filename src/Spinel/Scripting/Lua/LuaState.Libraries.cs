@@ -11,6 +11,8 @@ public sealed partial class LuaState
         TableLibrary.Open(this);
         MathLibrary.Open(this);
         CoroutineLibrary.Open(this);
+        StringLibrary.Open(this);
+        BitLibrary.Open(this);
 
         // INTEGRATION POINT: the string, bit, cjson, cmsgpack and struct libraries are other helpers' work.
         // Add their Open calls here when their branches merge, e.g.
