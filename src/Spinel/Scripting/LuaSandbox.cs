@@ -22,6 +22,13 @@ internal static class LuaSandbox
             keys.Add(key);
         }
         foreach (var k in keys) globals.RawSet(k, LuaValue.Nil);
+        // Library tables (string, math, redis, ...) refuse new fields, as Redis's read-only tables do.
+        var refuseNew = new LuaTable(0, 1);
+        RedisLuaApi.Set(refuseNew, "__newindex", ReadOnly);
+        foreach (var k in keys)
+        {
+            if (real.RawGet(k) is { IsTable: true } library && library.AsTable.Metatable is null) library.AsTable.Metatable = refuseNew;
+        }
         real.RawSet(LuaString.FromAscii("_G"), globals);
         Override(real, api);
 
