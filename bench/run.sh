@@ -52,6 +52,10 @@ with open(sys.argv[1], "wb") as f:
 PY
 for n in "${names[@]}"; do redis-cli -p "${PORT[$n]}" --pipe < "$zfill" >/dev/null; done
 rm -f "$zfill"
+# The EVALSHA workloads run a script doing one GET and one SET, loaded on every server first.
+BENCH_SCRIPT="local v = redis.call('GET', KEYS[1]) redis.call('SET', KEYS[1], ARGV[1]) return v"
+BENCH_SHA=$(printf '%s' "$BENCH_SCRIPT" | sha1sum | cut -c1-40)
+for n in "${names[@]}"; do redis-cli -p "${PORT[$n]}" SCRIPT LOAD "$BENCH_SCRIPT" >/dev/null || true; done
 
 # name|redis-benchmark arguments[|subscribers: redis-cli SUBSCRIBE bench:chan readers running meanwhile]
 workloads=(
@@ -78,6 +82,8 @@ workloads=(
   "BITCOUNT 1MB -P 1|-P 1 -n 20000 BITCOUNT bench:1mb"
   "PFADD -P 16|-P 16 PFADD hll __rand_int__"
   "MULTI_3xSET -P 1|@multi-load"
+  "EVALSHA -P 1|-P 1 EVALSHA $BENCH_SHA 1 key:__rand_int__ v"
+  "EVALSHA -P 16|-P 16 EVALSHA $BENCH_SHA 1 key:__rand_int__ v"
   "PUBLISH_1SUB -P 1|-P 1 PUBLISH bench:chan message|1"
   "PUBLISH_50SUB -P 1|-P 1 PUBLISH bench:chan message|50"
 )

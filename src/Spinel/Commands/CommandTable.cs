@@ -34,6 +34,8 @@ public sealed class CommandTable
         Register(Families.HyperLogLogCommands.Commands);
         Register(Families.TransactionCommands.Commands);
         Register(Families.PubSubCommands.Commands);
+        Register(Families.ScriptingCommands.Commands);
+        Register(Families.FunctionCommands.Commands);
         _slots = BuildSlots(_byName.Values);
         int maxOrdinal = 0;
         foreach (var spec in AllWithSubcommands()) maxOrdinal = Math.Max(maxOrdinal, spec.Ordinal);

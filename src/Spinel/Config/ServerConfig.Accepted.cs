@@ -155,7 +155,7 @@ public sealed partial class ServerConfig
         Integer("stream-node-max-entries", 100, 0, long.MaxValue);
 
         // Scripting, monitoring, notifications, tracking
-        Integer("busy-reply-threshold", 5000, 0, long.MaxValue, aliases: "lua-time-limit");
+        AddLong("busy-reply-threshold", 0, long.MaxValue, () => BusyReplyThreshold, v => BusyReplyThreshold = v, aliases: "lua-time-limit");
         Integer("slowlog-log-slower-than", 10000, -1, long.MaxValue);
         Integer("slowlog-max-len", 128, 0, long.MaxValue);
         Integer("latency-monitor-threshold", 0, 0, long.MaxValue);

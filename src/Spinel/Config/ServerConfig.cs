@@ -55,6 +55,9 @@ public sealed partial class ServerConfig
     /// <summary>list-max-listpack-size: negative -1..-5 caps list nodes at 4..64 KB, positive at that many elements.</summary>
     public int ListMaxListpackSize { get; private set; } = -2;
 
+    /// <summary>busy-reply-threshold (alias lua-time-limit), in ms: past it a running script makes other clients' commands fail with BUSY.</summary>
+    public long BusyReplyThreshold { get; private set; } = 5000;
+
     /// <summary>DEBUG SET-ACTIVE-EXPIRE: whether the background expiry cycle runs.</summary>
     public bool ActiveExpireEnabled { get; set; } = true;
 

@@ -32,34 +32,115 @@ public sealed class Dispatcher
     public int ExecuteBatch(CommandContext ctx, ArgumentList[] batch, int count)
     {
         var pubsub = _server.PubSub;
-        lock (_server.Keyspace.Lock)
+        var keyspaceLock = _server.Keyspace.Lock;
+        int first = 0;
+        // Uncontended, this is the whole cost of busy-script support: the lock is free.
+        if (!keyspaceLock.TryEnter())
+        {
+            first = WaitOrAnswerBusy(ctx, batch, count);
+            if (first == count) return count;
+        }
+        try
         {
             pubsub.Executing = ctx;
-            try
-            {
-                return RunBatch(ctx, batch, count);
-            }
-            finally
-            {
-                // BCAST clients get the batch's changes once it is done, as Redis sends them once per event-loop turn.
-                if (_server.Tracking.HasBroadcast) _server.Tracking.Broadcast();
-                pubsub.Executing = null;
-                // A subscriber's replies join its pushes while the lock still keeps publishers out, so they stay in order.
-                if (ctx.Client.PubSub?.Outbox is { Active: true } outbox) pubsub.QueueReplies(ctx.Client, outbox);
-            }
+            return RunBatch(ctx, batch, first, count);
+        }
+        finally
+        {
+            // BCAST clients get the batch's changes once it is done, as Redis sends them once per event-loop turn.
+            if (_server.Tracking.HasBroadcast) _server.Tracking.Broadcast();
+            pubsub.Executing = null;
+            // A subscriber's replies join its pushes while the lock still keeps publishers out, so they stay in order.
+            if (ctx.Client.PubSub?.Outbox is { Active: true } outbox) pubsub.QueueReplies(ctx.Client, outbox);
+            keyspaceLock.Exit();
         }
     }
 
-    /// <summary>The batch itself; the caller holds the keyspace lock.</summary>
-    private int RunBatch(CommandContext ctx, ArgumentList[] batch, int count)
+    /// <summary>How often a connection waiting for the lock looks whether a script has become busy.</summary>
+    private static readonly TimeSpan BusyPoll = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// The lock is held elsewhere. Waits for it, but while a script has run past busy-reply-threshold answers
+    /// the batch's commands itself, without the lock: BUSY for most, and SCRIPT KILL, FUNCTION KILL,
+    /// FUNCTION STATS and SHUTDOWN NOSAVE run. Returns the index of the first command still to run, with
+    /// the lock held, or <paramref name="count"/> (lock not held) when every command was answered.
+    /// </summary>
+    private int WaitOrAnswerBusy(CommandContext ctx, ArgumentList[] batch, int count)
+    {
+        var keyspaceLock = _server.Keyspace.Lock;
+        var running = _server.Scripts.Running;
+        int i = 0;
+        while (i < count)
+        {
+            if (keyspaceLock.TryEnter(BusyPoll)) return i;
+            if (!running.IsBusy(_server.Config.BusyReplyThreshold)) continue;
+            if (!AnswerWhileBusy(ctx, batch[i], running))
+            {
+                keyspaceLock.Enter();
+                return i;
+            }
+            i++;
+            if (ctx.Client.CloseAfterReply) break;
+        }
+        return count;
+    }
+
+    /// <summary>One command while a script is busy; false when it must wait for the lock instead.</summary>
+    private bool AnswerWhileBusy(CommandContext ctx, ArgumentList args, Scripting.RunningScript running)
+    {
+        ctx.Args = args;
+        var spec = _server.Commands.Find(args[0]);
+        if (spec is null)
+        {
+            RejectUnknown(ctx);
+            return true;
+        }
+        if (spec.Subcommands is not null && args.Count >= 2) spec = spec.FindSubcommand(args[1]) ?? spec;
+        if (!ctx.Client.Authenticated && !spec.Is(CommandFlags.NoAuth))
+        {
+            Reject(ctx, Errors.NoAuth, spec);
+            return true;
+        }
+        if (!spec.Is(CommandFlags.AllowBusy))
+        {
+            _server.Commands.StatsOf(spec).RejectedCalls++;
+            Reject(ctx, Scripting.RunningScript.BusyError(running.IsEval));
+            return true;
+        }
+        if ((spec.Arity > 0 && spec.Arity != args.Count) || args.Count < -spec.Arity) return false;
+        switch (spec.FullName)
+        {
+            case "script|kill" or "function|kill" or "function|stats":
+                break;
+            case "shutdown":
+                // Only SHUTDOWN NOSAVE may stop a busy server; it stops the script too, written or not.
+                bool noSave = false;
+                for (int i = 1; i < args.Count; i++) noSave |= ctx.ArgIs(i, "NOSAVE");
+                if (!noSave)
+                {
+                    ctx.Reply.WriteError(Scripting.RunningScript.BusyError(running.IsEval));
+                    return true;
+                }
+                running.ForceKill();
+                break;
+            default:
+                return false; // AUTH, MULTI, WATCH, ...: harmless to delay until the script ends
+        }
+        ctx.Command = spec;
+        spec.Handler!(ctx);
+        return true;
+    }
+
+    /// <summary>The batch from <paramref name="start"/>; the caller holds the keyspace lock.</summary>
+    private int RunBatch(CommandContext ctx, ArgumentList[] batch, int start, int count)
     {
         // Each name is looked up once: the prefetch and the execution share the result.
         var specs = _specs;
-        for (int i = 0; i < count; i++) specs[i] = _server.Commands.Find(batch[i][0]);
-        if (count >= 4) PrefetchKeys(ctx, batch, count);
+        for (int i = start; i < count; i++) specs[i] = _server.Commands.Find(batch[i][0]);
+        if (count >= 4 && start == 0) PrefetchKeys(ctx, batch, count);
         // One clock read per command: each command's end is the next one's start.
         long timestamp = Stopwatch.GetTimestamp();
-        for (int i = 0; i < count; i++)
+        for (int i = start; i < count; i++)
         {
             Execute(ctx, batch[i], specs[i], ref timestamp);
             if (ctx.Client.CloseAfterReply || ctx.Client.PendingWait is not null) return i + 1;

@@ -168,10 +168,10 @@ internal static class InfoBuilder
         Field(sb, "total_system_memory_human", Human(total));
         foreach (var name in new[] { "used_memory_lua", "used_memory_vm_eval" }) Field(sb, name, 0);
         Field(sb, "used_memory_lua_human", "0B");
-        Field(sb, "used_memory_scripts_eval", 0);
-        Field(sb, "number_of_cached_scripts", 0);
-        Field(sb, "number_of_functions", 0);
-        Field(sb, "number_of_libraries", 0);
+        Field(sb, "used_memory_scripts_eval", server.Scripts.Cache.BodyBytes);
+        Field(sb, "number_of_cached_scripts", server.Scripts.Cache.Count);
+        Field(sb, "number_of_functions", server.Scripts.Functions.FunctionCount);
+        Field(sb, "number_of_libraries", server.Scripts.Functions.LibraryCount);
         Field(sb, "used_memory_vm_functions", 0);
         Field(sb, "used_memory_vm_total", 0);
         Field(sb, "used_memory_vm_total_human", "0B");

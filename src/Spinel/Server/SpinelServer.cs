@@ -36,6 +36,7 @@ public sealed class SpinelServer : IAsyncDisposable
         PubSub = new PubSubRegistry(this);
         KeyspaceEvents = new KeyspaceNotifier(PubSub);
         Tracking = new TrackingRegistry(this);
+        Scripts = new Scripting.ScriptRuntime(this);
         ApplyLfuSettings();
         ApplyPubSubSettings();
         Config.Changed += _ =>
@@ -64,6 +65,9 @@ public sealed class SpinelServer : IAsyncDisposable
 
     /// <summary>Client-side caching: tracked keys and prefixes, invalidation messages.</summary>
     public TrackingRegistry Tracking { get; }
+
+    /// <summary>EVAL scripts, function libraries, and the script running now.</summary>
+    public Scripting.ScriptRuntime Scripts { get; }
 
     /// <summary>client-output-buffer-limit for subscribers, and for other clients whose output is queued.</summary>
     internal OutputBufferLimit PubSubOutputLimit { get; private set; }

@@ -1,0 +1,91 @@
+using Spinel.Scripting.Lua;
+
+namespace Spinel.Scripting;
+
+/// <summary>
+/// Protects a Lua state's globals as Redis 7.0 does. The globals table the code sees stays empty but for KEYS
+/// and ARGV: reads fall through to a second table holding the libraries (so a lookup is two raw gets, no call),
+/// an unknown name is an error instead of nil, and assigning a global is an error.
+/// </summary>
+internal static class LuaSandbox
+{
+    /// <summary>Moves what is in the globals behind the protection; returns the table that now holds it.</summary>
+    public static LuaTable Protect(LuaState lua, RedisLuaApi api)
+    {
+        var globals = lua.Globals;
+        var real = new LuaTable(0, 64);
+        var keys = new List<LuaValue>();
+        LuaValue key = default;
+        while (globals.Next(ref key, out var value))
+        {
+            real.RawSet(key, value);
+            keys.Add(key);
+        }
+        foreach (var k in keys) globals.RawSet(k, LuaValue.Nil);
+        // Library tables (string, math, redis, ...) refuse new fields, as Redis's read-only tables do.
+        var refuseNew = new LuaTable(0, 1);
+        RedisLuaApi.Set(refuseNew, "__newindex", ReadOnly);
+        foreach (var k in keys)
+        {
+            if (real.RawGet(k) is { IsTable: true } library && library.AsTable.Metatable is null) library.AsTable.Metatable = refuseNew;
+        }
+        real.RawSet(LuaString.FromAscii("_G"), globals);
+        Override(real, api);
+
+        real.Metatable = new LuaTable(0, 2);
+        RedisLuaApi.Set(real.Metatable, "__index", NonexistentGlobal);
+        globals.Metatable = new LuaTable(0, 2);
+        globals.Metatable.RawSet(Index, real);
+        RedisLuaApi.Set(globals.Metatable, "__newindex", ReadOnly);
+        return real;
+    }
+
+    internal static readonly LuaString Index = LuaString.FromAscii("__index");
+
+    /// <summary>A table whose reads of missing names and whose writes fail as Redis's protected tables do.</summary>
+    public static void MakeStrict(LuaTable table)
+    {
+        table.Metatable = new LuaTable(0, 2);
+        RedisLuaApi.Set(table.Metatable, "__index", NonexistentGlobal);
+        RedisLuaApi.Set(table.Metatable, "__newindex", ReadOnly);
+    }
+
+    private static int NonexistentGlobal(LuaState lua, LuaArgs args)
+    {
+        var name = args[1].CoerceToString()?.ToString() ?? args[1].TypeName;
+        throw lua.Error($"Script attempted to access nonexistent global variable '{name}'");
+    }
+
+    private static int ReadOnly(LuaState lua, LuaArgs args) => throw lua.Error("Attempt to modify a readonly table");
+
+    /// <summary>
+    /// Redis's pcall hands back an error table's err text rather than the table; its error() is the usual one, but
+    /// notes the line for the error reply's "on @user_script:N".
+    /// </summary>
+    private static void Override(LuaTable real, RedisLuaApi api)
+    {
+        RedisLuaApi.Set(real, "pcall", static (lua, args) =>
+        {
+            if (args.Count == 0) throw lua.Error("bad argument #1 to 'pcall' (value expected)");
+            try
+            {
+                var results = lua.Call(args[0], args.Span[1..]);
+                return lua.ReturnPrefixed(LuaValue.True, results);
+            }
+            catch (LuaException e)
+            {
+                var error = e.Value;
+                if (error.IsTable && error.AsTable.RawGet(LuaReplyConverter.Err) is { IsString: true } err) error = err;
+                return lua.Return(LuaValue.False, error);
+            }
+        });
+        RedisLuaApi.Set(real, "error", (lua, args) =>
+        {
+            var value = args[0];
+            long level = args.OptInteger(1, 1);
+            api.Run.RaisedLine = ScriptPosition.CurrentLine(lua);
+            if (level > 0 && (value.IsString || value.IsNumber)) throw lua.Error(value.CoerceToString()!.ToString());
+            throw new LuaException(value);
+        });
+    }
+}

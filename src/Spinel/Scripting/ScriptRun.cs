@@ -1,0 +1,23 @@
+using Spinel.Commands;
+
+namespace Spinel.Scripting;
+
+/// <summary>What one execution of a script or function needs while it runs (one per Lua state, reused).</summary>
+internal sealed class ScriptRun
+{
+    /// <summary>The EVAL or FCALL command's context (its client, its reply).</summary>
+    public CommandContext Caller = null!;
+
+    /// <summary>Refuses write commands: EVAL_RO, FCALL_RO, or a no-writes flag.</summary>
+    public bool ReadOnly;
+
+    /// <summary>redis.setresp's level: how redis.call's replies are converted, and how booleans are returned.</summary>
+    public int Resp = 2;
+
+    /// <summary>The SHA or function name and the chunk name that errors quote.</summary>
+    public string Name = "";
+    public string ChunkName = "user_script";
+
+    /// <summary>The line the last error raised by a host function (redis.call, error) came from: errors that carry no position use it.</summary>
+    public int RaisedLine;
+}
