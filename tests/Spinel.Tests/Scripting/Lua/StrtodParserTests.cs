@@ -1,5 +1,5 @@
 using System.Text;
-using Spinel.Scripting.Lua.Libraries;
+using Spinel.Scripting.Lua;
 
 namespace Spinel.Tests.Scripting.Lua;
 

@@ -1,4 +1,4 @@
-namespace Spinel.Scripting.Lua.Libraries;
+namespace Spinel.Scripting.Lua;
 
 /// <summary>
 /// The exact decimal expansion of a double, and rounding of it to nearest with ties to even, which is what glibc's
