@@ -49,17 +49,13 @@ public static class CFormat
 
         // Short decimals: the shortest round-trip digits are the answer when they fit (not for subnormals, whose
         // shortest form can be shorter than the precision without being its rounding).
-        Span<byte> digits = stackalloc byte[LuaExactDecimal.MaxDigits];
-        int length;
-        int exponent;
-        if (precision <= MaxFastPrecision && value >= 2.2250738585072014E-308 && TryShortest(value, digits, out length, out exponent) && length <= precision)
-            return pos + WriteGeneral(dest[pos..], digits[..length], exponent, exponent, precision, false);
-
-        length = LuaExactDecimal.Digits(value, digits, out exponent);
-        int unrounded = exponent;
-        length = LuaExactDecimal.Round(digits, length, precision, ref exponent);
-        if (length == 0) exponent = 0;
-        return pos + WriteGeneral(dest[pos..], digits[..length], exponent, unrounded, precision, false);
+        if (precision <= MaxFastPrecision && value >= 2.2250738585072014E-308)
+        {
+            Span<byte> shortest = stackalloc byte[24];
+            if (TryShortest(value, shortest, out int length, out int exponent) && length <= precision)
+                return pos + WriteGeneral(dest[pos..], shortest[..length], exponent, exponent, precision, false);
+        }
+        return pos + WriteBody(dest[pos..], value, (byte)'g', precision, false);
     }
 
     /// <summary>
