@@ -23,6 +23,9 @@ public sealed class LuaEngineTests
     [InlineData(double.PositiveInfinity, "inf")]
     [InlineData(double.NegativeInfinity, "-inf")]
     [InlineData(-0.0, "-0")]
+    [InlineData(10000000000000.5, "10000000000000")]
+    [InlineData(3.14, "3.14")]
+    [InlineData(1e-320, "9.9998886718268e-321")]
     public void Numbers_format_as_percent_14g(double d, string expected) =>
         Assert.Equal(expected, LuaNumber.Format(d).ToString());
 
@@ -34,6 +37,9 @@ public sealed class LuaEngineTests
     [InlineData(".5", 0.5)]
     [InlineData("5.", 5.0)]
     [InlineData("\t7\n", 7.0)]
+    [InlineData("1\u0000x", 1.0)]
+    [InlineData("0x1.8p1", 3.0)]
+    [InlineData("0x20000000000001", 9007199254740992.0)]
     public void Strings_convert_to_numbers_by_the_51_rules(string s, double expected)
     {
         Assert.True(LuaNumber.TryParse(Encoding.ASCII.GetBytes(s), out var d));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Spinel.Scripting.Lua;
 using Spinel.Scripting.Lua.Libraries;
 using Spinel.Tests.Infrastructure;
 
@@ -105,4 +106,27 @@ public sealed class LuaStringFormatDifferentialTests(RedisOracle oracle) : IClas
     [SkippableFact]
     public Task Malformed_items_raise_the_same_errors() =>
         CompareAsync([.. from f in new[] { "%y", "%", "%123d", "%1.123d", "%------5d", "%-----5d|", "%.", "%5.f", "%#+- 05d" } select (f, 1.0)]);
+
+    [SkippableFact]
+    public async Task Tostring_and_cjson_precision_print_the_digits_string_format_g_prints()
+    {
+        oracle.RequireAvailable();
+        var random = new Random(14);
+        var numbers = new List<double>(Numbers) { 10000000000000.5, 10000000000001.5, 99999999999999.5, 123456789012345.0 };
+        for (int i = 0; i < 200; i++)
+            numbers.Add(i % 2 == 0 ? BitConverter.Int64BitsToDouble(random.NextInt64()) : Math.Round(random.NextDouble() * 1e6, random.Next(0, 8)));
+        int[] precisions = [1, 3, 6, 14, 15];
+        var cases = (from n in numbers from p in precisions select (n, p)).ToList();
+        var expected = await LuaOracleBatch.RunAsync(oracle, "function(n, p) p = tonumber(p) return p == 14 and tostring(tonumber(n)) or string.format('%.' .. p .. 'g', tonumber(n)) end",
+            cases.Select(c => new[] { NumberText(c.n), c.p.ToString(CultureInfo.InvariantCulture) }).ToList());
+        var failures = new List<string>();
+        Span<byte> text = stackalloc byte[CFormat.GeneralMaxLength];
+        for (int i = 0; i < cases.Count; i++)
+        {
+            var (n, p) = cases[i];
+            string actual = "ok\u0002string:" + (p == 14 ? LuaNumber.FormatString(n) : Encoding.ASCII.GetString(text[..CFormat.FormatG(n, p, text)]));
+            if (actual != expected[i]) failures.Add($"%.{p}g of {NumberText(n)}: redis [{expected[i]}] spinel [{actual}]");
+        }
+        Assert.True(failures.Count == 0, $"{failures.Count} of {cases.Count} differ:\n" + string.Join("\n", failures.Take(40)));
+    }
 }

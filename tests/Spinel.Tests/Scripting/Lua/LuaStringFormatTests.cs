@@ -1,4 +1,5 @@
 using System.Text;
+using Spinel.Scripting.Lua;
 using Spinel.Scripting.Lua.Libraries;
 
 namespace Spinel.Tests.Scripting.Lua;

@@ -1,5 +1,5 @@
 using System.Text;
-using Spinel.Scripting.Lua.Libraries;
+using Spinel.Scripting.Lua;
 
 namespace Spinel.Tests.Scripting.Lua;
 
@@ -26,6 +26,10 @@ public sealed class StrtodParserTests
     [InlineData("infinit", 3, double.PositiveInfinity)]
     [InlineData("0.1", 3, 0.1)]
     [InlineData("123456789012345678901234567890", 30, 1.2345678901234568e29)]
+    [InlineData("0x1.000000000000081p0", 21, 1.0000000000000002)]
+    [InlineData("0x1.00000000000008p0", 20, 1.0)]
+    [InlineData("0x20000000000003", 16, 9007199254740996.0)]
+    [InlineData("1\u00002", 1, 1.0)]
     public void Parse_reads_the_longest_number_prefix(string text, int end, double expected)
     {
         Assert.Equal(end, StrtodParser.Parse(Encoding.ASCII.GetBytes(text), 0, out double value));

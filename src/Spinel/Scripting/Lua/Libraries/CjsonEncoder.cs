@@ -188,8 +188,8 @@ internal sealed class CjsonEncoder
                     break;
             }
         }
-        Span<byte> span = _out.GetSpan(PrintfNumber.MaxLength);
-        _out.Advance(PrintfNumber.FormatG(number, _config.EncodeNumberPrecision, span));
+        Span<byte> span = _out.GetSpan(CFormat.GeneralMaxLength);
+        _out.Advance(CFormat.FormatG(number, _config.EncodeNumberPrecision, span));
     }
 
     private void AppendString(ReadOnlySpan<byte> s)

@@ -4,7 +4,9 @@ namespace Spinel.Scripting.Lua.Libraries;
 
 /// <summary>
 /// A growing output buffer rented from the shared pool, for the codec libraries (cjson, cmsgpack, struct):
-/// encoders append bytes here and copy the result into one Lua string at the end.
+/// encoders append bytes here and copy the result into one Lua string at the end. A class, not the stack-first
+/// <see cref="LuaByteBuffer"/> ref struct, because the cjson encoder and decoder keep their buffer in a field for the
+/// whole walk of a nested value.
 /// </summary>
 internal sealed class CodecByteWriter : IDisposable
 {

@@ -5,6 +5,8 @@ namespace Spinel.Scripting.Lua.Libraries;
 /// <summary>
 /// A growable byte buffer for building string results: starts in caller-provided (usually stack) memory and
 /// moves to a pooled array when that fills, so only the final result string is allocated. Dispose returns the pooled array.
+/// A ref struct so that string.format and gsub, which mostly build short results, never touch the pool; that also means
+/// it cannot live in a class field, which is why the codecs use the heap-held <see cref="CodecByteWriter"/> instead.
 /// </summary>
 public ref struct LuaByteBuffer
 {

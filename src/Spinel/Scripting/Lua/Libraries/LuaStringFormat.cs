@@ -166,40 +166,9 @@ public static class LuaStringFormat
             return;
         }
 
-        Span<byte> digits = stackalloc byte[LuaExactDecimal.MaxDigits];
-        int count = LuaExactDecimal.Digits(value, digits, out int exponent);
-        Span<byte> body = stackalloc byte[LuaExactDecimal.MaxDigits + 32];
+        Span<byte> body = stackalloc byte[CFormat.BodyMaxLength];
         int precision = spec.Precision < 0 ? 6 : spec.Precision;
-        int bodyLength;
-        switch (spec.Conversion)
-        {
-            case (byte)'f':
-                count = LuaExactDecimal.Round(digits, count, exponent + 1 + precision, ref exponent);
-                if (count == 0) exponent = 0;
-                bodyLength = WriteFixed(body, digits[..count], exponent, precision, spec.Alternate);
-                break;
-            case (byte)'e' or (byte)'E':
-                count = LuaExactDecimal.Round(digits, count, precision + 1, ref exponent);
-                if (count == 0) exponent = 0;
-                bodyLength = WriteExponential(body, digits[..count], exponent, precision, spec.Alternate, upper);
-                break;
-            default:
-                {
-                    int significant = precision == 0 ? 1 : precision;
-                    int unrounded = exponent;
-                    count = LuaExactDecimal.Round(digits, count, significant, ref exponent);
-                    if (count == 0) exponent = 0;
-                    bool fixedStyle = exponent < significant && exponent >= -4;
-                    // glibc picks the style before rounding: when the carry then pushes a fixed-style number with no
-                    // fraction digits past the precision, it prints the exponential form without fraction digits ("1.e+06").
-                    int exponentialPrecision = unrounded == significant - 1 && exponent == significant ? 0 : significant - 1;
-                    bodyLength = fixedStyle
-                        ? WriteFixed(body, digits[..count], exponent, significant - 1 - exponent, spec.Alternate)
-                        : WriteExponential(body, digits[..count], exponent, exponentialPrecision, spec.Alternate, upper);
-                    if (!spec.Alternate) bodyLength = TrimFraction(body[..bodyLength], fixedStyle);
-                    break;
-                }
-        }
+        int bodyLength = CFormat.WriteBody(body, Math.Abs(value), spec.Conversion, precision, spec.Alternate);
 
         int total = bodyLength + (sign != 0 ? 1 : 0);
         int pad = Math.Max(0, spec.Width - total);
@@ -209,52 +178,5 @@ public static class LuaStringFormat
         if (zeroPad) output.Append((byte)'0', pad);
         output.Append(body[..bodyLength]);
         if (spec.LeftAlign) output.Append((byte)' ', pad);
-    }
-
-    /// <summary>Digit at power of ten <paramref name="power"/> of the number whose first digit has power <paramref name="exponent"/>.</summary>
-    private static byte DigitAt(ReadOnlySpan<byte> digits, int exponent, int power)
-    {
-        int index = exponent - power;
-        return index >= 0 && index < digits.Length ? digits[index] : (byte)'0';
-    }
-
-    private static int WriteFixed(Span<byte> body, ReadOnlySpan<byte> digits, int exponent, int precision, bool alternate)
-    {
-        int pos = 0;
-        if (exponent < 0 || digits.IsEmpty) body[pos++] = (byte)'0';
-        else
-            for (int power = exponent; power >= 0; power--) body[pos++] = DigitAt(digits, exponent, power);
-        if (precision > 0 || alternate) body[pos++] = (byte)'.';
-        for (int j = 1; j <= precision; j++) body[pos++] = digits.IsEmpty ? (byte)'0' : DigitAt(digits, exponent, -j);
-        return pos;
-    }
-
-    private static int WriteExponential(Span<byte> body, ReadOnlySpan<byte> digits, int exponent, int precision, bool alternate, bool upper)
-    {
-        int pos = 0;
-        body[pos++] = digits.IsEmpty ? (byte)'0' : digits[0];
-        if (precision > 0 || alternate) body[pos++] = (byte)'.';
-        for (int j = 1; j <= precision; j++) body[pos++] = j < digits.Length ? digits[j] : (byte)'0';
-        body[pos++] = upper ? (byte)'E' : (byte)'e';
-        body[pos++] = exponent < 0 ? (byte)'-' : (byte)'+';
-        int magnitude = Math.Abs(exponent);
-        if (magnitude >= 100) body[pos++] = (byte)('0' + magnitude / 100);
-        body[pos++] = (byte)('0' + magnitude / 10 % 10);
-        body[pos++] = (byte)('0' + magnitude % 10);
-        return pos;
-    }
-
-    /// <summary>%g without '#': drops trailing zeros of the fraction, and the point when nothing follows it.</summary>
-    private static int TrimFraction(Span<byte> body, bool fixedStyle)
-    {
-        int point = body.IndexOf((byte)'.');
-        if (point < 0) return body.Length;
-        int fractionEnd = fixedStyle ? body.Length : body.IndexOfAny((byte)'e', (byte)'E');
-        int end = fractionEnd;
-        while (end > point + 1 && body[end - 1] == (byte)'0') end--;
-        if (end == point + 1) end = point;
-        int tail = body.Length - fractionEnd;
-        body[fractionEnd..].CopyTo(body[end..]);
-        return end + tail;
     }
 }

@@ -1,4 +1,4 @@
-namespace Spinel.Scripting.Lua.Libraries;
+namespace Spinel.Scripting.Lua;
 
 /// <summary>
 /// The exact decimal expansion of a double, and rounding of it to nearest with ties to even, which is what glibc's
@@ -11,7 +11,8 @@ public static class LuaExactDecimal
 
     /// <summary>
     /// Writes the significant digits ('0'..'9', no leading or trailing zeros) of |<paramref name="value"/>| and returns their count;
-    /// <paramref name="exponent"/> is the power of ten of the first digit. Zero gives no digits and exponent 0. Finite values only.
+    /// <paramref name="exponent"/> is the power of ten of the first digit. Zero gives no digits and exponent 0. Finite values only;
+    /// <paramref name="digits"/> must hold <see cref="MaxDigits"/> bytes (it is also the scratch space).
     /// </summary>
     public static int Digits(double value, Span<byte> digits, out int exponent)
     {
@@ -50,23 +51,23 @@ public static class LuaExactDecimal
             if (rest != 1) count = MultiplySmall(limbs, count, rest);
         }
 
-        // Peel off nine decimal digits at a time from the least significant end, into the tail of a scratch buffer.
-        Span<byte> scratch = stackalloc byte[MaxDigits];
-        int pos = scratch.Length;
+        // Peel off nine decimal digits at a time from the least significant end, into the tail of the buffer,
+        // then move them to its front.
+        int pos = digits.Length;
         while (count > 0)
         {
             uint chunk = DivideSmall(limbs, ref count, 1_000_000_000u);
             for (int i = 0; i < 9; i++)
             {
-                scratch[--pos] = (byte)('0' + chunk % 10);
+                digits[--pos] = (byte)('0' + chunk % 10);
                 chunk /= 10;
             }
         }
-        while (scratch[pos] == (byte)'0') pos++;
-        int length = scratch.Length - pos;
+        while (digits[pos] == (byte)'0') pos++;
+        int length = digits.Length - pos;
         exponent = length - 1 - fractionDigits;
-        while (scratch[pos + length - 1] == (byte)'0') length--;
-        scratch.Slice(pos, length).CopyTo(digits);
+        while (digits[pos + length - 1] == (byte)'0') length--;
+        digits.Slice(pos, length).CopyTo(digits);
         return length;
     }
 

@@ -1,10 +1,10 @@
 using System.Text;
-using Spinel.Scripting.Lua.Libraries;
+using Spinel.Scripting.Lua;
 
 namespace Spinel.Tests.Scripting.Lua;
 
 /// <summary>Expected texts are what glibc's printf("%.Ng") prints (exact decimal rounding, ties to even).</summary>
-public sealed class PrintfNumberTests
+public sealed class CFormatTests
 {
     [Theory]
     [InlineData(0.125, 2, "0.12")]
@@ -39,6 +39,16 @@ public sealed class PrintfNumberTests
     [InlineData(100.0, 1, "1e+02")]
     [InlineData(1234567.0, 3, "1.23e+06")]
     [InlineData(-0.0, 14, "-0")]
+    [InlineData(10000000000000.5, 14, "10000000000000")]
+    [InlineData(10000000000001.5, 14, "10000000000002")]
+    [InlineData(1e-320, 14, "9.9998886718268e-321")]
+    [InlineData(99999999999999.0, 14, "99999999999999")]
+    [InlineData(123456789012345678.0, 14, "1.2345678901235e+17")]
+    [InlineData(-1.5e-7, 14, "-1.5e-07")]
+    [InlineData(0.1, 17, "0.10000000000000001")]
+    [InlineData(0.15, 1, "0.1")]
+    [InlineData(0.25, 1, "0.2")]
+    [InlineData(12.0, 1, "1e+01")]
     [InlineData(double.PositiveInfinity, 14, "inf")]
     [InlineData(double.NegativeInfinity, 14, "-inf")]
     public void FormatG_prints_what_printf_prints(double value, int precision, string expected) =>
@@ -53,8 +63,8 @@ public sealed class PrintfNumberTests
 
     private static string Format(double value, int precision)
     {
-        var buffer = new byte[PrintfNumber.MaxLength];
-        int length = PrintfNumber.FormatG(value, precision, buffer);
+        var buffer = new byte[CFormat.GeneralMaxLength];
+        int length = CFormat.FormatG(value, precision, buffer);
         return Encoding.ASCII.GetString(buffer, 0, length);
     }
 }

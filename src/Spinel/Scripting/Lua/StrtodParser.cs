@@ -1,11 +1,12 @@
 using System.Globalization;
 
-namespace Spinel.Scripting.Lua.Libraries;
+namespace Spinel.Scripting.Lua;
 
 /// <summary>
 /// C's <c>strtod</c> in the C locale: the longest prefix that is a decimal or hexadecimal float, "inf",
-/// "infinity" or "nan" / "nan(chars)" (letters case-insensitive), with an optional sign. Used where a C
-/// library parses numbers with strtod and carries on after the number (cjson).
+/// "infinity" or "nan" / "nan(chars)" (letters case-insensitive), with an optional sign. The one number parser: cjson
+/// carries on after the number, and <see cref="LuaNumber.TryParse"/> (5.1's string-to-number) requires only spaces after it.
+/// Past the end of the span it reads a zero byte, as at the end of a C string, so a NUL inside the text stops it too.
 /// </summary>
 internal static class StrtodParser
 {
