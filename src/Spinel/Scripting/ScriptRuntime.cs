@@ -238,6 +238,10 @@ public sealed class ScriptRuntime
         finally
         {
             Running.End();
+            // An EVAL script keeps nothing between runs (no globals), so a coroutine it left suspended can never be
+            // resumed: end its thread now rather than when the collector finds it. Function libraries may keep
+            // coroutines in upvalues across FCALLs, so theirs stay.
+            if (isEval) lua.CloseCoroutines();
         }
     }
 }

@@ -194,4 +194,18 @@ public sealed class ScriptingTests(SpinelFixture fixture) : IClassFixture<Spinel
         Assert.Equal("$2\r\nj3\r\n", await c.CallAsync("EVAL", Take, "3", "q:wait", "q:active", "q:job:", "102"));
         Assert.Equal("$-1\r\n", await c.CallAsync("EVAL", Take, "3", "q:wait", "q:active", "q:job:", "103"));
     }
+
+    [Fact]
+    public async Task Coroutines_an_eval_script_leaves_suspended_do_not_keep_their_threads()
+    {
+        // Each suspended coroutine parks a thread of its own; without cleanup 200 scripts would leave 200 threads.
+        const string Leave = "local co = coroutine.create(function() coroutine.yield(1) end) " +
+            "local ok, v = coroutine.resume(co) return {tostring(ok), v, coroutine.status(co)}";
+        await using var c = await fixture.ConnectAsync();
+        Assert.Equal("*3\r\n$4\r\ntrue\r\n:1\r\n$9\r\nsuspended\r\n", await c.CallAsync("EVAL", Leave, "0"));
+        int before = Process.GetCurrentProcess().Threads.Count;
+        for (int i = 0; i < 200; i++) await c.CallAsync("EVAL", Leave, "0");
+        int after = Process.GetCurrentProcess().Threads.Count;
+        Assert.True(after - before < 100, $"threads went from {before} to {after}");
+    }
 }
