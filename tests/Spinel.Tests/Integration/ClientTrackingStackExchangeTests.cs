@@ -17,15 +17,7 @@ public sealed class ClientTrackingStackExchangeTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.StopAsync();
 
-    private async Task<ConnectionMultiplexer> ConnectAsync()
-    {
-        var options = ConfigurationOptions.Parse($"127.0.0.1:{_server.EndPoints[0].Port}");
-        options.Protocol = RedisProtocol.Resp2;
-        options.AbortOnConnectFail = true;
-        options.ConnectTimeout = 5000;
-        options.AllowAdmin = true;
-        return await ConnectionMultiplexer.ConnectAsync(options);
-    }
+    private Task<ConnectionMultiplexer> ConnectAsync() => StackExchangeClient.ConnectAsync(_server.EndPoints[0].Port);
 
     [Fact]
     public async Task Invalidations_reach_the_subscriber_connection_and_client_list_shows_the_tracking_flags()

@@ -14,15 +14,8 @@ public sealed class PubSubStackExchangeTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.StopAsync();
 
-    private async Task<ConnectionMultiplexer> ConnectAsync(RedisProtocol protocol)
-    {
-        var options = ConfigurationOptions.Parse($"127.0.0.1:{_server.EndPoints[0].Port}");
-        options.Protocol = protocol;
-        options.AbortOnConnectFail = true;
-        options.ConnectTimeout = 5000;
-        options.AllowAdmin = true;
-        return await ConnectionMultiplexer.ConnectAsync(options);
-    }
+    private Task<ConnectionMultiplexer> ConnectAsync(RedisProtocol protocol) =>
+        StackExchangeClient.ConnectAsync(_server.EndPoints[0].Port, protocol);
 
     [Theory]
     [InlineData(RedisProtocol.Resp2)]

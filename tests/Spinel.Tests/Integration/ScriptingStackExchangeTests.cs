@@ -6,16 +6,8 @@ namespace Spinel.Tests.Integration;
 /// <summary>StackExchange.Redis's scripting API (ScriptEvaluate with EVALSHA fallback, LuaScript, LoadedLuaScript) against Spinel.</summary>
 public sealed class ScriptingStackExchangeTests(SpinelFixture fixture) : IClassFixture<SpinelFixture>
 {
-    private async Task<ConnectionMultiplexer> ConnectAsync(RedisProtocol protocol = RedisProtocol.Resp2)
-    {
-        var options = ConfigurationOptions.Parse($"127.0.0.1:{fixture.Port}");
-        options.Protocol = protocol;
-        options.AbortOnConnectFail = true;
-        options.AllowAdmin = true;
-        options.ConnectTimeout = 5000;
-        options.AsyncTimeout = options.SyncTimeout = 30000;
-        return await ConnectionMultiplexer.ConnectAsync(options);
-    }
+    private Task<ConnectionMultiplexer> ConnectAsync(RedisProtocol protocol = RedisProtocol.Resp2) =>
+        StackExchangeClient.ConnectAsync(fixture.Port, protocol);
 
     [Theory]
     [InlineData(RedisProtocol.Resp2)]

@@ -11,11 +11,7 @@ public sealed class StackExchangeSmokeTests(SpinelFixture fixture) : IClassFixtu
     [InlineData(RedisProtocol.Resp3)]
     public async Task Connects_pings_and_round_trips_strings(RedisProtocol protocol)
     {
-        var options = ConfigurationOptions.Parse($"127.0.0.1:{fixture.Port}");
-        options.Protocol = protocol;
-        options.AbortOnConnectFail = true;
-        options.ConnectTimeout = 5000;
-        await using var mux = await ConnectionMultiplexer.ConnectAsync(options);
+        await using var mux = await StackExchangeClient.ConnectAsync(fixture.Port, protocol);
         var db = mux.GetDatabase();
         Assert.True((await db.PingAsync()) < TimeSpan.FromSeconds(5));
         string key = "se:" + protocol;

@@ -6,16 +6,8 @@ namespace Spinel.Tests.Integration;
 /// <summary>StackExchange.Redis transactions (MULTI/EXEC, with conditions checked through WATCH) against Spinel.</summary>
 public sealed class TransactionStackExchangeTests(SpinelFixture fixture) : IClassFixture<SpinelFixture>
 {
-    private async Task<ConnectionMultiplexer> ConnectAsync(RedisProtocol protocol = RedisProtocol.Resp2)
-    {
-        var options = ConfigurationOptions.Parse($"127.0.0.1:{fixture.Port}");
-        options.Protocol = protocol;
-        options.AbortOnConnectFail = true;
-        options.ConnectTimeout = 5000;
-        // Generous: the concurrent test shares a loaded machine, and a slow reply is not what is tested here.
-        options.AsyncTimeout = options.SyncTimeout = 30000;
-        return await ConnectionMultiplexer.ConnectAsync(options);
-    }
+    private Task<ConnectionMultiplexer> ConnectAsync(RedisProtocol protocol = RedisProtocol.Resp2) =>
+        StackExchangeClient.ConnectAsync(fixture.Port, protocol);
 
     [Theory]
     [InlineData(RedisProtocol.Resp2)]
