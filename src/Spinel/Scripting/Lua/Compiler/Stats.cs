@@ -40,6 +40,34 @@ internal static class Slots
     }
 }
 
+internal static class ExpList
+{
+    /// <summary>
+    /// Evaluates an expression list into <paramref name="wanted"/> slots from <paramref name="dst"/> by Lua's
+    /// adjustment rule: a last multi-valued expression fills what is left, surplus values are evaluated and
+    /// dropped, missing ones are nil.
+    /// </summary>
+    public static void EvalAdjusted(ref Frame f, Expr[] exprs, int dst, int wanted)
+    {
+        var n = 0;
+        for (var i = 0; i < exprs.Length; i++)
+        {
+            var e = exprs[i];
+            if (i == exprs.Length - 1 && e.IsMulti && n < wanted)
+                n += e.EvalMulti(ref f, dst + n);
+            else if (n < wanted)
+            {
+                var v = e.Eval(ref f);
+                f.S.Slots[dst + n++] = v;
+            }
+            else
+                e.Eval(ref f);
+        }
+        for (var i = n; i < wanted; i++)
+            f.S.Slots[dst + i] = default;
+    }
+}
+
 /// <summary><c>local a, b, c = explist</c>: values are computed straight into the new locals' slots.</summary>
 internal sealed class LocalStat(LocalVar[] vars, Expr[] exprs) : Stat, ILocalUse
 {
@@ -62,27 +90,8 @@ internal sealed class LocalStat(LocalVar[] vars, Expr[] exprs) : Stat, ILocalUse
             return Flow.Normal;
         }
         var dst = f.Base + first;
-        var n = 0;
-        for (var i = 0; i < exprs.Length; i++)
-        {
-            var e = exprs[i];
-            if (i == exprs.Length - 1 && e.IsMulti && n < vars.Length)
-            {
-                n += e.EvalMulti(ref f, dst + n);
-            }
-            else if (n < vars.Length)
-            {
-                var v = e.Eval(ref f);
-                f.S.Slots[dst + n++] = v;
-            }
-            else
-            {
-                e.Eval(ref f);
-            }
-        }
+        ExpList.EvalAdjusted(ref f, exprs, dst, vars.Length);
         var slots = f.S.Slots;
-        for (var i = n; i < vars.Length; i++)
-            slots[dst + i] = default;
         if (_anyBoxed)
         {
             for (var i = 0; i < vars.Length; i++)
@@ -240,26 +249,7 @@ internal sealed class MultiAssign(Target[] targets, int[] targetSlots, Expr[] ex
         for (var i = 0; i < targets.Length; i++)
             targets[i].Prepare(ref f, targetSlots[i]);
         var dst = f.Base + valueSlot;
-        var n = 0;
-        for (var i = 0; i < exprs.Length; i++)
-        {
-            var e = exprs[i];
-            if (i == exprs.Length - 1 && e.IsMulti && n < targets.Length)
-            {
-                n += e.EvalMulti(ref f, dst + n);
-            }
-            else if (n < targets.Length)
-            {
-                var v = e.Eval(ref f);
-                f.S.Slots[dst + n++] = v;
-            }
-            else
-            {
-                e.Eval(ref f);
-            }
-        }
-        for (var i = n; i < targets.Length; i++)
-            f.S.Slots[dst + i] = default;
+        ExpList.EvalAdjusted(ref f, exprs, dst, targets.Length);
         for (var i = targets.Length - 1; i >= 0; i--)
             targets[i].Store(ref f, targetSlots[i], f.S.Slots[dst + i]);
         return Flow.Normal;
