@@ -43,6 +43,12 @@ public sealed class CommandSpec
     /// <summary>Command tips shown by COMMAND INFO ("nondeterministic_output", "request_policy:all_shards", ...).</summary>
     public string[] Tips { get; init; } = [];
 
+    /// <summary>
+    /// Runs a Lua script, which may take long: the dispatcher moves it off an inline I/O thread first, so the
+    /// other connections can still be answered (BUSY) and send SCRIPT KILL meanwhile.
+    /// </summary>
+    public bool RunsScript { get; init; }
+
     public string Group { get; init; } = "generic";
     public string Since { get; init; } = "1.0.0";
     public string Summary { get; init; } = "";

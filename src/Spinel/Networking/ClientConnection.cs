@@ -68,6 +68,12 @@ internal sealed class ClientConnection
                     _end += n;
                 }
                 bool keepOpen = ProcessInput();
+                while (Session.ResumeOnThreadPool)
+                {
+                    Session.ResumeOnThreadPool = false;
+                    await Task.Yield(); // queues the rest of this loop to the thread pool
+                    keepOpen = ProcessInput();
+                }
                 // The command clock was just refreshed by the batch (or the cron, within 1/hz s): precise
                 // enough for the idle timeout, which counts seconds.
                 Session.LastInteractionMs = _server.Keyspace.NowMs;
@@ -230,10 +236,10 @@ internal sealed class ClientConnection
             if (parsed > 0)
             {
                 int executed = _server.Dispatcher.ExecuteBatch(_context, _batch, parsed);
-                if (Session.PendingWait is not null)
+                if (Session.PendingWait is not null || Session.ResumeOnThreadPool)
                 {
-                    // The rest of the pipeline runs once the client is unblocked: leave it unparsed
-                    // (a half-parsed command still starts at _start).
+                    // The rest of the pipeline runs once the client is unblocked, or on the thread pool: leave
+                    // it unparsed (a half-parsed command still starts at _start).
                     if (executed < parsed) _start = _commandStarts[executed];
                     _parser.Reset();
                     return true;

@@ -50,6 +50,12 @@ public sealed class ClientSession
     /// </summary>
     internal Server.BlockedClient? PendingWait { get; set; }
 
+    /// <summary>
+    /// The batch stopped before a script because it was running on an inline I/O thread (see
+    /// <see cref="Commands.CommandSpec.RunsScript"/>); the connection goes on from there on the thread pool.
+    /// </summary>
+    internal bool ResumeOnThreadPool { get; set; }
+
     /// <summary>The transaction being queued, between MULTI and EXEC or DISCARD; null otherwise.</summary>
     public Server.MultiState? Multi { get; internal set; }
 

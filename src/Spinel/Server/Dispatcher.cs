@@ -142,11 +142,26 @@ public sealed class Dispatcher
         long timestamp = Stopwatch.GetTimestamp();
         for (int i = start; i < count; i++)
         {
+            if (MustLeaveIoThread(ctx, specs[i]))
+            {
+                ctx.Client.ResumeOnThreadPool = true;
+                return i;
+            }
             Execute(ctx, batch[i], specs[i], ref timestamp);
             if (ctx.Client.CloseAfterReply || ctx.Client.PendingWait is not null) return i + 1;
         }
         return count;
     }
+
+    /// <summary>
+    /// A script may run for seconds. On a thread that serves the sockets of every connection (the executable
+    /// runs socket continuations inline), it would leave them all unanswered, even SCRIPT KILL: the
+    /// connection must move to the thread pool first.
+    /// </summary>
+    private static bool MustLeaveIoThread(CommandContext ctx, CommandSpec? spec) =>
+        spec is not null
+        && (spec.RunsScript || (ctx.Client.Multi is { RunsScript: true } && spec.Name == "exec"))
+        && !Thread.CurrentThread.IsThreadPoolThread;
 
     /// <summary>
     /// A pipelined batch is known in full before it runs, so the hash-table memory its keys will touch

@@ -16,6 +16,9 @@ public sealed class MultiState
     /// <summary>Bytes held by the queued arguments, for CLIENT LIST's multi-mem.</summary>
     public long Bytes { get; private set; }
 
+    /// <summary>A queued command runs a script: EXEC, like EVAL, must leave an inline I/O thread first.</summary>
+    public bool RunsScript { get; private set; }
+
     public (CommandSpec Spec, ArgumentList Args) this[int index] => _queue[index];
 
     /// <summary>Queues a command; its arguments are copied, since the connection reuses its input buffer.</summary>
@@ -23,6 +26,7 @@ public sealed class MultiState
     {
         var copy = args.CopyOwned();
         _queue.Add((spec, copy));
+        RunsScript |= spec.RunsScript;
         Bytes += copy.Buffer.Length + 16L * copy.Count;
     }
 }

@@ -201,7 +201,9 @@ public sealed class SpinelServer : IAsyncDisposable
             }
             var connection = new ClientConnection(socket, this);
             Clients.Add(connection);
-            _ = connection.RunAsync();
+            // Not started inline: its first request may already be waiting, and running it here (a script may take
+            // seconds) would keep every later client from being accepted meanwhile.
+            ThreadPool.UnsafeQueueUserWorkItem(static c => _ = c.RunAsync(), connection, preferLocal: false);
         }
     }
 
@@ -299,6 +301,8 @@ public sealed class SpinelServer : IAsyncDisposable
         if (Interlocked.Exchange(ref _stopRequested, 1) != 0) return;
         Log.Warning("Shutting down.");
         _stopping.Cancel();
+        // A script that never ends would hold the keyspace lock, and with it the background tasks, forever.
+        Scripts.Running.ForceKill();
         foreach (var listener in _listeners) listener.Dispose();
         Clients.CloseAll();
         _ = Task.WhenAll(_background).ContinueWith(_ =>

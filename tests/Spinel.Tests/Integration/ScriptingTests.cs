@@ -41,12 +41,11 @@ public sealed class ScriptingTests(SpinelFixture fixture) : IClassFixture<Spinel
         Assert.True(scripts > 50, $"only {scripts} scripts ran");
     }
 
-    private static async Task<RawClient> BusyServerClientAsync(SpinelFixture fixture)
-    {
-        var c = await fixture.ConnectAsync();
-        Assert.Equal("+OK\r\n", await c.CallAsync("CONFIG", "SET", "busy-reply-threshold", "200"));
-        return c;
-    }
+    /// <summary>
+    /// A server of its own for each busy test: one whose script never ended cannot stall the others, and stopping
+    /// it ends the script.
+    /// </summary>
+    private static Task<Spinel.Server.SpinelServer> StartBusyServerAsync() => SpinelFixture.StartAsync("--busy-reply-threshold", "200");
 
     private static async Task<string> UntilNotBusyReplyAsync(RawClient client, params string[] command)
     {
@@ -60,9 +59,9 @@ public sealed class ScriptingTests(SpinelFixture fixture) : IClassFixture<Spinel
     }
 
     /// <summary>Waits until the server answers BUSY (the script has started and passed the threshold), on a loaded machine too.</summary>
-    private static async Task<RawClient> ConnectWhenBusyAsync(SpinelFixture fixture)
+    private static async Task<RawClient> ConnectWhenBusyAsync(Spinel.Server.SpinelServer server)
     {
-        var client = await fixture.ConnectAsync();
+        var client = await RawClient.ConnectAsync(server.EndPoints[0].Port);
         var watch = Stopwatch.StartNew();
         while (!(await client.CallAsync("ECHO", "x")).StartsWith("-BUSY", StringComparison.Ordinal))
         {
@@ -75,10 +74,10 @@ public sealed class ScriptingTests(SpinelFixture fixture) : IClassFixture<Spinel
     [Fact]
     public async Task Busy_script_gets_busy_replies_and_script_kill_stops_it()
     {
-        await using var admin = await BusyServerClientAsync(fixture);
-        await using var runner = await fixture.ConnectAsync();
+        await using var server = await StartBusyServerAsync();
+        await using var runner = await RawClient.ConnectAsync(server.EndPoints[0].Port);
         await runner.SendAsync("EVAL", "local i = 0 while true do i = i + 1 end", "0");
-        await using var other = await ConnectWhenBusyAsync(fixture);
+        await using var other = await ConnectWhenBusyAsync(server);
         Assert.Equal("-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n", await other.CallAsync("GET", "x"));
         Assert.Equal("-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n", await other.CallAsync("FUNCTION", "KILL"));
         Assert.Equal("-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n", await other.CallAsync("FUNCTION", "STATS"));
@@ -87,39 +86,68 @@ public sealed class ScriptingTests(SpinelFixture fixture) : IClassFixture<Spinel
         Assert.StartsWith("-ERR Script killed by user with SCRIPT KILL... script: ", killed);
         Assert.Equal("$-1\r\n", await other.CallAsync("GET", "x"));
         Assert.Equal("-NOTBUSY No scripts in execution right now.\r\n", await other.CallAsync("SCRIPT", "KILL"));
-        Assert.Equal("+OK\r\n", await admin.CallAsync("CONFIG", "SET", "busy-reply-threshold", "5000"));
     }
 
     [Fact]
     public async Task Script_that_wrote_cannot_be_killed_and_finishes()
     {
-        await using var admin = await BusyServerClientAsync(fixture);
-        await using var runner = await fixture.ConnectAsync();
+        await using var server = await StartBusyServerAsync();
+        await using var runner = await RawClient.ConnectAsync(server.EndPoints[0].Port);
         // Writes, then spins for about three seconds.
         await runner.SendAsync("EVAL", "redis.call('set', KEYS[1], '1') local t = redis.call('time') local start = t[1] * 1000000 + t[2] " +
             "local i = 0 while true do i = i + 1 if i % 100000 == 0 then local n = redis.call('time') if n[1] * 1000000 + n[2] - start > 3000000 then break end end end return 'done'", "1", "busy:w");
-        await using var other = await ConnectWhenBusyAsync(fixture);
+        await using var other = await ConnectWhenBusyAsync(server);
         Assert.StartsWith("-UNKILLABLE Sorry the script already executed write commands", await other.CallAsync("SCRIPT", "KILL"));
         Assert.Equal("$4\r\ndone\r\n", System.Text.Encoding.UTF8.GetString(await runner.ReadReplyAsync()));
         Assert.Equal("$1\r\n1\r\n", await UntilNotBusyReplyAsync(other, "GET", "busy:w"));
-        Assert.Equal("+OK\r\n", await admin.CallAsync("CONFIG", "SET", "busy-reply-threshold", "5000"));
     }
 
     [Fact]
     public async Task Busy_function_gets_function_busy_replies_and_function_kill_stops_it()
     {
-        await using var admin = await BusyServerClientAsync(fixture);
-        Assert.Equal("$4\r\nspin\r\n", await admin.CallAsync("FUNCTION", "LOAD", "REPLACE", "#!lua name=spin\nredis.register_function('spin', function() local i = 0 while true do i = i + 1 end end)"));
-        await using var runner = await fixture.ConnectAsync();
+        await using var server = await StartBusyServerAsync();
+        await using var admin = await RawClient.ConnectAsync(server.EndPoints[0].Port);
+        Assert.Equal("$4\r\nspin\r\n", await admin.CallAsync("FUNCTION", "LOAD", "#!lua name=spin\nredis.register_function('spin', function() local i = 0 while true do i = i + 1 end end)"));
+        await using var runner = await RawClient.ConnectAsync(server.EndPoints[0].Port);
         await runner.SendAsync("FCALL", "spin", "0");
-        await using var other = await ConnectWhenBusyAsync(fixture);
+        await using var other = await ConnectWhenBusyAsync(server);
         Assert.Equal("-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.\r\n", await other.CallAsync("PING"));
         Assert.Equal("-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.\r\n", await other.CallAsync("SCRIPT", "KILL"));
         Assert.Contains("running_script", await other.CallAsync("FUNCTION", "STATS"));
         Assert.Equal("+OK\r\n", await other.CallAsync("FUNCTION", "KILL"));
         Assert.Equal("-ERR Script killed by user with SCRIPT KILL... script: spin, on @user_function:2.\r\n", System.Text.Encoding.UTF8.GetString(await runner.ReadReplyAsync()));
-        Assert.Equal("+OK\r\n", await admin.CallAsync("FUNCTION", "DELETE", "spin"));
-        Assert.Equal("+OK\r\n", await admin.CallAsync("CONFIG", "SET", "busy-reply-threshold", "5000"));
+    }
+
+    [Fact]
+    public async Task A_script_sent_as_the_connection_opens_does_not_keep_others_from_connecting()
+    {
+        // A connection's first request may be waiting before the server starts reading it: if it ran on the accept
+        // loop, no other client could connect until the script ended.
+        await using var server = await StartBusyServerAsync();
+        for (int i = 0; i < 10; i++)
+        {
+            using var runner = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            await runner.ConnectAsync(System.Net.IPAddress.Loopback, server.EndPoints[0].Port);
+            await runner.SendAsync("*3\r\n$4\r\nEVAL\r\n$14\r\nwhile 1 do end\r\n$1\r\n0\r\n"u8.ToArray());
+            await using var other = await ConnectWhenBusyAsync(server);
+            Assert.Equal("+OK\r\n", await other.CallAsync("SCRIPT", "KILL"));
+            Assert.Equal("+PONG\r\n", await UntilNotBusyReplyAsync(other, "PING"));
+        }
+    }
+
+    [Fact]
+    public async Task Stopping_the_server_ends_a_script_that_never_would()
+    {
+        var server = await StartBusyServerAsync();
+        await using var runner = await RawClient.ConnectAsync(server.EndPoints[0].Port);
+        await runner.SendAsync("EVAL", "redis.call('set', 'k', 'v') while true do end", "0");
+        await (await ConnectWhenBusyAsync(server)).DisposeAsync();
+        var stop = server.StopAsync();
+        Assert.Same(stop, await Task.WhenAny(stop, Task.Delay(TimeSpan.FromSeconds(20))));
+        // Not left spinning on a thread of the host process either.
+        var watch = Stopwatch.StartNew();
+        while (server.Scripts.Running.IsRunning && watch.ElapsedMilliseconds < 20_000) await Task.Delay(20);
+        Assert.False(server.Scripts.Running.IsRunning);
     }
 
     [Fact]

@@ -77,4 +77,48 @@ public sealed class ServerProcessTests
             foreach (var s in sockets) s.Dispose();
         }
     }
+
+    private const string Busy = "-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n";
+
+    /// <summary>PINGs until the server answers BUSY; fails if it never does (the I/O thread is stuck in the script).</summary>
+    private static async Task UntilBusyAsync(RawClient client)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        string reply;
+        while (!(reply = await client.CallAsync("PING")).StartsWith("-BUSY", StringComparison.Ordinal))
+        {
+            Assert.True(watch.ElapsedMilliseconds < 10_000, "the script never became busy");
+            await Task.Delay(20);
+        }
+        Assert.Equal(Busy, reply);
+    }
+
+    // The executable runs connections inline on one I/O thread: a script running there would stall every other
+    // connection, so none could even be told BUSY or send SCRIPT KILL.
+    [Fact]
+    public async Task A_busy_script_leaves_the_io_thread_so_others_get_busy_and_script_kill_works()
+    {
+        await using var server = await ExternalServer.StartAsync("--busy-reply-threshold", "200");
+        await using var runner = await RawClient.ConnectAsync(server.Port);
+        await runner.SendAsync("EVAL", "local i = 0 while true do i = i + 1 end", "0");
+        await using var other = await RawClient.ConnectAsync(server.Port);
+        await UntilBusyAsync(other);
+        Assert.Equal("+OK\r\n", await other.CallAsync("SCRIPT", "KILL"));
+        Assert.StartsWith("-ERR Script killed by user with SCRIPT KILL...", System.Text.Encoding.UTF8.GetString(await runner.ReadReplyAsync()));
+        Assert.Equal("+PONG\r\n", await other.CallAsync("PING"));
+    }
+
+    [Fact]
+    public async Task A_transaction_with_a_busy_script_leaves_the_io_thread_too()
+    {
+        await using var server = await ExternalServer.StartAsync("--busy-reply-threshold", "200");
+        await using var runner = await RawClient.ConnectAsync(server.Port);
+        Assert.Equal("+OK\r\n", await runner.CallAsync("MULTI"));
+        Assert.Equal("+QUEUED\r\n", await runner.CallAsync("EVAL", "local i = 0 while true do i = i + 1 end", "0"));
+        await runner.SendAsync("EXEC");
+        await using var other = await RawClient.ConnectAsync(server.Port);
+        await UntilBusyAsync(other);
+        Assert.Equal("+OK\r\n", await other.CallAsync("SCRIPT", "KILL"));
+        Assert.StartsWith("*1\r\n-ERR Script killed by user with SCRIPT KILL...", System.Text.Encoding.UTF8.GetString(await runner.ReadReplyAsync()));
+    }
 }
