@@ -23,6 +23,7 @@ internal sealed class ClientConnection
     private readonly RespWriter _writer = new();
     private readonly CommandContext _context;
     private ArgumentList[] _batch = [new()];
+    private CommandSpec?[] _specs = new CommandSpec?[1]; // each parsed command's table entry, looked up once
     private const int MaxBufferedWhileBlocked = 64 * 1024 * 1024;
 
     private Task<int>? _blockedReceive; // a read started while blocked, still pending
@@ -217,25 +218,41 @@ internal sealed class ClientConnection
             _parser.Unauthenticated = !Session.Authenticated;
             // Before AUTH, parse one command at a time: AUTH changes the limits for the next one.
             int max = Session.Authenticated ? MaxBatch : 1;
+            bool offIoThread = false;
             while (parsed < max)
             {
-                if (parsed == _batch.Length) Array.Resize(ref _batch, _batch.Length * 2);
+                if (parsed == _batch.Length)
+                {
+                    Array.Resize(ref _batch, _batch.Length * 2);
+                    Array.Resize(ref _specs, _batch.Length);
+                }
                 var args = _batch[parsed] ??= new ArgumentList();
                 _commandStarts[parsed] = _start;
                 var status = _parser.Parse(_in, _start, _end, args, out int consumed);
                 if (status == ParseStatus.Complete)
                 {
                     _start += consumed;
-                    if (args.Count > 0) parsed++;
+                    if (args.Count == 0) continue;
+                    var spec = _specs[parsed++] = _server.Commands.Find(args[0]);
+                    offIoThread |= Dispatcher.MustStartOffIoThread(Session, spec);
                     continue;
                 }
                 if (status == ParseStatus.Error) protocolError = _parser.Error;
                 break;
             }
 
+            if (offIoThread && Dispatcher.OnIoThread)
+            {
+                // Decided before taking the lock, so the I/O thread does not wait for it: the batch moves to the
+                // thread pool whole (see ScriptStart).
+                _start = _commandStarts[0];
+                _parser.Reset();
+                Session.ResumeOnThreadPool = true;
+                return true;
+            }
             if (parsed > 0)
             {
-                int executed = _server.Dispatcher.ExecuteBatch(_context, _batch, parsed);
+                int executed = _server.Dispatcher.ExecuteBatch(_context, _batch, _specs, parsed);
                 if (Session.PendingWait is not null || Session.ResumeOnThreadPool)
                 {
                     // The rest of the pipeline runs once the client is unblocked, or on the thread pool: leave

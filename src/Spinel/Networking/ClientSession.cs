@@ -51,8 +51,8 @@ public sealed class ClientSession
     internal Server.BlockedClient? PendingWait { get; set; }
 
     /// <summary>
-    /// The batch stopped before a script because it was running on an inline I/O thread (see
-    /// <see cref="Commands.CommandSpec.RunsScript"/>); the connection goes on from there on the thread pool.
+    /// The batch stopped at a script, which must not run (or go on running) on an inline I/O thread (see
+    /// <see cref="Commands.ScriptStart"/>); the connection goes on from that command on the thread pool.
     /// </summary>
     internal bool ResumeOnThreadPool { get; set; }
 

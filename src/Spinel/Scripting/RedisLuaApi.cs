@@ -37,6 +37,7 @@ internal sealed class RedisLuaApi
         Run.Caller = caller;
         Run.Resp = 2;
         Run.RaisedLine = 0;
+        Run.Movable = false;
         _context.Client.Db = caller.Client.Db;
         _replies.Protocol = 2;
     }
@@ -120,6 +121,7 @@ internal sealed class RedisLuaApi
             if (run.ReadOnly) return Fail(lua, raise, "Write commands are not allowed from read-only scripts.");
             _server.Scripts.Running.MarkWritten();
         }
+        if ((spec.Flags & (CommandFlags.Write | CommandFlags.MayReplicate)) != 0) run.Movable = false;
 
         _server.Dispatcher.RunQueued(_context, spec, _args);
         var written = _replies.WrittenSpan;

@@ -10,6 +10,9 @@ public sealed class CachedScript(string sha, byte[] body, ScriptFlags flags, Lua
     public byte[] Body { get; } = body;
     public ScriptFlags Flags { get; } = flags;
     public LuaFunction Function { get; } = function;
+
+    /// <summary>Once moved off an I/O thread for running long, it starts on the thread pool from then on.</summary>
+    public bool RunsLong { get; set; }
 }
 
 /// <summary>

@@ -18,6 +18,12 @@ internal sealed class ScriptRun
     public string Name = "";
     public string ChunkName = "user_script";
 
+    /// <summary>
+    /// Set while an EVAL script runs on an I/O thread and has done nothing that a second run would do again
+    /// (writes, PUBLISH): past <see cref="ScriptRuntime.IoThreadBudgetMs"/> it is stopped to run again elsewhere.
+    /// </summary>
+    public bool Movable;
+
     /// <summary>The line the last error raised by a host function (redis.call, error) came from: errors that carry no position use it.</summary>
     public int RaisedLine;
 }

@@ -29,6 +29,15 @@ public sealed class ScriptRuntime
     /// <summary>Calls between two looks at a kill request (SCRIPT KILL, FUNCTION KILL, SHUTDOWN NOSAVE).</summary>
     internal const int HookInterval = 1000;
 
+    /// <summary>
+    /// How long an EVAL script may run on an inline I/O thread before it moves to the thread pool (see
+    /// <see cref="ScriptStart.Anywhere"/>). Other connections wait meanwhile, as they wait for any script in Redis.
+    /// </summary>
+    internal const int IoThreadBudgetMs = 50;
+
+    /// <summary>Thrown by the hook to stop a script that must move off the I/O thread; not a Lua error, so pcall cannot catch it.</summary>
+    private sealed class MoveOffIoThread : Exception;
+
     private static readonly LuaString KeysName = LuaString.FromAscii("KEYS");
     private static readonly LuaString ArgvName = LuaString.FromAscii("ARGV");
 
@@ -52,9 +61,11 @@ public sealed class ScriptRuntime
     internal void InstallKillHook(LuaState lua, RedisLuaApi api)
     {
         var running = Running;
+        var run = api.Run;
         lua.Hook = () =>
         {
             if (running.KillRequested) throw api.Raise(lua, "Script killed by user with SCRIPT KILL...");
+            if (run.Movable && running.ElapsedMs >= IoThreadBudgetMs) throw new MoveOffIoThread();
         };
         lua.HookInterval = HookInterval;
     }
@@ -152,7 +163,17 @@ public sealed class ScriptRuntime
         run.ReadOnly = readOnly || (flags & ScriptFlags.NoWrites) != 0;
         run.Name = script.Sha;
         run.ChunkName = "user_script";
-        Execute(ctx, lua, api, script.Function, [], isEval: true, functionName: null);
+        bool onIoThread = Server.Dispatcher.OnIoThread;
+        if (onIoThread && script.RunsLong)
+        {
+            ctx.Client.ResumeOnThreadPool = true;
+            return;
+        }
+        if (!Execute(ctx, lua, api, script.Function, [], isEval: true, functionName: null, movable: onIoThread))
+        {
+            script.RunsLong = true;
+            ctx.Client.ResumeOnThreadPool = true;
+        }
     }
 
     /// <summary>FCALL and FCALL_RO.</summary>
@@ -177,7 +198,7 @@ public sealed class ScriptRuntime
         run.ChunkName = "user_function";
         LuaValue keys = ArgumentTable(ctx, 3, keyCount);
         LuaValue args = ArgumentTable(ctx, 3 + keyCount, ctx.ArgCount - 3 - keyCount);
-        Execute(ctx, lua, api, function.Callback, [keys, args], isEval: false, functionName: function.Name);
+        Execute(ctx, lua, api, function.Callback, [keys, args], isEval: false, functionName: function.Name, movable: false);
     }
 
     private const string NoScript = "NOSCRIPT No matching script. Please use EVAL.";
@@ -213,11 +234,15 @@ public sealed class ScriptRuntime
         return table;
     }
 
-    /// <summary>Runs a script or function and writes its reply; publishes it as running meanwhile (BUSY, kill).</summary>
-    private void Execute(CommandContext ctx, LuaState lua, RedisLuaApi api, LuaFunction function, ReadOnlySpan<LuaValue> args, bool isEval, string? functionName)
+    /// <summary>
+    /// Runs a script or function and writes its reply; publishes it as running meanwhile (BUSY, kill). False,
+    /// with nothing replied, when a <paramref name="movable"/> script ran long and must run again elsewhere.
+    /// </summary>
+    private bool Execute(CommandContext ctx, LuaState lua, RedisLuaApi api, LuaFunction function, ReadOnlySpan<LuaValue> args, bool isEval, string? functionName, bool movable)
     {
         var run = api.Run;
         api.Begin(ctx);
+        run.Movable = movable;
         Running.Begin(isEval, functionName, isEval ? null : ctx.Args.ToArrays());
         try
         {
@@ -235,13 +260,19 @@ public sealed class ScriptRuntime
         {
             ctx.Reply.WriteError($"ERR stack overflow script: {run.Name}, on @{run.ChunkName}:1.");
         }
+        catch (MoveOffIoThread)
+        {
+            return false;
+        }
         finally
         {
+            run.Movable = false;
             Running.End();
             // An EVAL script keeps nothing between runs (no globals), so a coroutine it left suspended can never be
             // resumed: end its thread now rather than when the collector finds it. Function libraries may keep
             // coroutines in upvalues across FCALLs, so theirs stay.
             if (isEval) lua.CloseCoroutines();
         }
+        return true;
     }
 }

@@ -26,10 +26,12 @@ public sealed class Dispatcher
     }
 
     /// <summary>
-    /// Runs a batch under one acquisition of the lock; returns how many commands ran. It stops early when the
-    /// client must close, or blocks (BLPOP...): the rest of its pipeline waits until it is unblocked.
+    /// Runs a batch under one acquisition of the lock; returns how many commands ran. <paramref name="specs"/>
+    /// holds each command's entry in the table (null when unknown), looked up by the caller. It stops early when
+    /// the client must close, blocks (BLPOP...), or must move off an I/O thread to run a script: the rest of its
+    /// pipeline waits until then.
     /// </summary>
-    public int ExecuteBatch(CommandContext ctx, ArgumentList[] batch, int count)
+    public int ExecuteBatch(CommandContext ctx, ArgumentList[] batch, CommandSpec?[] specs, int count)
     {
         var pubsub = _server.PubSub;
         var keyspaceLock = _server.Keyspace.Lock;
@@ -37,13 +39,13 @@ public sealed class Dispatcher
         // Uncontended, this is the whole cost of busy-script support: the lock is free.
         if (!keyspaceLock.TryEnter())
         {
-            first = WaitOrAnswerBusy(ctx, batch, count);
+            first = WaitOrAnswerBusy(ctx, batch, specs, count);
             if (first == count) return count;
         }
         try
         {
             pubsub.Executing = ctx;
-            return RunBatch(ctx, batch, first, count);
+            return RunBatch(ctx, batch, specs, first, count);
         }
         finally
         {
@@ -65,7 +67,7 @@ public sealed class Dispatcher
     /// FUNCTION STATS and SHUTDOWN NOSAVE run. Returns the index of the first command still to run, with
     /// the lock held, or <paramref name="count"/> (lock not held) when every command was answered.
     /// </summary>
-    private int WaitOrAnswerBusy(CommandContext ctx, ArgumentList[] batch, int count)
+    private int WaitOrAnswerBusy(CommandContext ctx, ArgumentList[] batch, CommandSpec?[] specs, int count)
     {
         var keyspaceLock = _server.Keyspace.Lock;
         var running = _server.Scripts.Running;
@@ -74,7 +76,7 @@ public sealed class Dispatcher
         {
             if (keyspaceLock.TryEnter(BusyPoll)) return i;
             if (!running.IsBusy(_server.Config.BusyReplyThreshold)) continue;
-            if (!AnswerWhileBusy(ctx, batch[i], running))
+            if (!AnswerWhileBusy(ctx, batch[i], specs[i], running))
             {
                 keyspaceLock.Enter();
                 return i;
@@ -86,10 +88,9 @@ public sealed class Dispatcher
     }
 
     /// <summary>One command while a script is busy; false when it must wait for the lock instead.</summary>
-    private bool AnswerWhileBusy(CommandContext ctx, ArgumentList args, Scripting.RunningScript running)
+    private bool AnswerWhileBusy(CommandContext ctx, ArgumentList args, CommandSpec? spec, Scripting.RunningScript running)
     {
         ctx.Args = args;
-        var spec = _server.Commands.Find(args[0]);
         if (spec is null)
         {
             RejectUnknown(ctx);
@@ -132,36 +133,35 @@ public sealed class Dispatcher
     }
 
     /// <summary>The batch from <paramref name="start"/>; the caller holds the keyspace lock.</summary>
-    private int RunBatch(CommandContext ctx, ArgumentList[] batch, int start, int count)
+    private int RunBatch(CommandContext ctx, ArgumentList[] batch, CommandSpec?[] specs, int start, int count)
     {
-        // Each name is looked up once: the prefetch and the execution share the result.
-        var specs = _specs;
-        for (int i = start; i < count; i++) specs[i] = _server.Commands.Find(batch[i][0]);
-        if (count >= 4 && start == 0) PrefetchKeys(ctx, batch, count);
+        if (count >= 4 && start == 0) PrefetchKeys(ctx, batch, specs, count);
         // One clock read per command: each command's end is the next one's start.
         long timestamp = Stopwatch.GetTimestamp();
         for (int i = start; i < count; i++)
         {
-            if (MustLeaveIoThread(ctx, specs[i]))
-            {
-                ctx.Client.ResumeOnThreadPool = true;
-                return i;
-            }
-            Execute(ctx, batch[i], specs[i], ref timestamp);
+            if (OnIoThread && MustStartOffIoThread(ctx.Client, specs[i])) ctx.Client.ResumeOnThreadPool = true;
+            else Execute(ctx, batch[i], specs[i], ref timestamp);
+            // The command runs again, from the start, on the thread pool (see ScriptStart).
+            if (ctx.Client.ResumeOnThreadPool) return i;
             if (ctx.Client.CloseAfterReply || ctx.Client.PendingWait is not null) return i + 1;
         }
         return count;
     }
 
     /// <summary>
-    /// A script may run for seconds. On a thread that serves the sockets of every connection (the executable
-    /// runs socket continuations inline), it would leave them all unanswered, even SCRIPT KILL: the
-    /// connection must move to the thread pool first.
+    /// True on a thread that serves the sockets of many connections: the executable runs socket continuations
+    /// inline on its epoll threads. Scripts must not run long there (see <see cref="ScriptStart"/>).
     /// </summary>
-    private static bool MustLeaveIoThread(CommandContext ctx, CommandSpec? spec) =>
-        spec is not null
-        && (spec.RunsScript || (ctx.Client.Multi is { RunsScript: true } && spec.Name == "exec"))
-        && !Thread.CurrentThread.IsThreadPoolThread;
+    public static bool OnIoThread => !Thread.CurrentThread.IsThreadPoolThread;
+
+    /// <summary>
+    /// FCALL, or an EXEC with a script queued: neither can be repeated, so neither may start on an I/O thread.
+    /// The connection looks before taking the lock, to move the batch at once; the dispatcher looks again,
+    /// as MULTI may have been queued in the same batch.
+    /// </summary>
+    public static bool MustStartOffIoThread(ClientSession client, CommandSpec? spec) =>
+        spec is not null && (spec.Script == ScriptStart.OffIoThread || (client.Multi is { RunsScript: true } && spec.Name == "exec"));
 
     /// <summary>
     /// A pipelined batch is known in full before it runs, so the hash-table memory its keys will touch
@@ -169,7 +169,7 @@ public sealed class Dispatcher
     /// misses then overlap instead of stalling each command in turn. Single-key commands on a big set or
     /// hash (SADD, HSET, SISMEMBER, HGET, ...) get the same for the member or field in argument 2.
     /// </summary>
-    private void PrefetchKeys(CommandContext ctx, ArgumentList[] batch, int count)
+    private void PrefetchKeys(CommandContext ctx, ArgumentList[] batch, CommandSpec?[] specs, int count)
     {
         var db = ctx.Db;
         Span<int> hashes = stackalloc int[count];
@@ -178,7 +178,7 @@ public sealed class Dispatcher
         for (int i = 0; i < count; i++)
         {
             var args = batch[i];
-            if (args.Count < 2 || _specs[i] is not { FirstKey: 1 } spec) continue;
+            if (args.Count < 2 || specs[i] is not { FirstKey: 1 } spec) continue;
             hashes[n] = KeyHash.Of(args[1]);
             // Set and hash commands whose argument 2 is a member or field: their lookups get a second stage.
             commands[n++] = spec.LastKey == 1 && args.Count >= 3 && (spec.Acl & ElementCommands) != 0 ? i : -1;
@@ -208,8 +208,7 @@ public sealed class Dispatcher
 
     private const AclCategories ElementCommands = AclCategories.Set | AclCategories.Hash;
 
-    // Scratch for ExecuteBatch and PrefetchKeys, used under the keyspace lock.
-    private readonly CommandSpec?[] _specs = new CommandSpec?[ClientConnection.MaxBatch];
+    // Scratch for PrefetchKeys, used under the keyspace lock.
     private readonly IPrefetchable?[] _elementTables = new IPrefetchable?[ClientConnection.MaxBatch];
 
     /// <summary>Runs one command; the caller holds the keyspace lock.</summary>
@@ -223,6 +222,7 @@ public sealed class Dispatcher
     private void Execute(CommandContext ctx, ArgumentList args, CommandSpec? spec, ref long timestamp)
     {
         Run(ctx, args, spec, ref timestamp);
+        if (ctx.Client.ResumeOnThreadPool) return; // did not run: it will, on the thread pool
         if (ctx.Client.Tracking is { } tracking) _server.Tracking.AfterCommand(ctx, tracking, spec);
     }
 
@@ -293,6 +293,7 @@ public sealed class Dispatcher
         long errorsBefore = reply.ErrorCount;
         long nestedBefore = _nestedErrors;
         spec.Handler!(ctx);
+        if (ctx.Client.ResumeOnThreadPool) return start; // not counted: it runs again on the thread pool
         if (ctx.Client.Tracking is { Enabled: true } tracking && spec.Is(CommandFlags.ReadOnly)) _server.Tracking.RememberReads(ctx, tracking);
         long end = Stopwatch.GetTimestamp();
         var stats = _server.Commands.StatsOf(spec);

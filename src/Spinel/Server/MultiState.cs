@@ -16,7 +16,7 @@ public sealed class MultiState
     /// <summary>Bytes held by the queued arguments, for CLIENT LIST's multi-mem.</summary>
     public long Bytes { get; private set; }
 
-    /// <summary>A queued command runs a script: EXEC, like EVAL, must leave an inline I/O thread first.</summary>
+    /// <summary>A queued command runs a script: EXEC, which cannot be repeated, must leave an inline I/O thread first.</summary>
     public bool RunsScript { get; private set; }
 
     public (CommandSpec Spec, ArgumentList Args) this[int index] => _queue[index];
@@ -26,7 +26,7 @@ public sealed class MultiState
     {
         var copy = args.CopyOwned();
         _queue.Add((spec, copy));
-        RunsScript |= spec.RunsScript;
+        RunsScript |= spec.Script != ScriptStart.None;
         Bytes += copy.Buffer.Length + 16L * copy.Count;
     }
 }

@@ -78,10 +78,8 @@ public sealed class ServerProcessTests
         }
     }
 
-    private const string Busy = "-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n";
-
     /// <summary>PINGs until the server answers BUSY; fails if it never does (the I/O thread is stuck in the script).</summary>
-    private static async Task UntilBusyAsync(RawClient client)
+    private static async Task UntilBusyAsync(RawClient client, string kind = "SCRIPT")
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         string reply;
@@ -90,7 +88,7 @@ public sealed class ServerProcessTests
             Assert.True(watch.ElapsedMilliseconds < 10_000, "the script never became busy");
             await Task.Delay(20);
         }
-        Assert.Equal(Busy, reply);
+        Assert.Equal($"-BUSY Redis is busy running a script. You can only call {kind} KILL or SHUTDOWN NOSAVE.\r\n", reply);
     }
 
     // The executable runs connections inline on one I/O thread: a script running there would stall every other
@@ -106,6 +104,36 @@ public sealed class ServerProcessTests
         Assert.Equal("+OK\r\n", await other.CallAsync("SCRIPT", "KILL"));
         Assert.StartsWith("-ERR Script killed by user with SCRIPT KILL...", System.Text.Encoding.UTF8.GetString(await runner.ReadReplyAsync()));
         Assert.Equal("+PONG\r\n", await other.CallAsync("PING"));
+    }
+
+    [Fact]
+    public async Task A_busy_function_starts_off_the_io_thread_so_function_kill_works()
+    {
+        await using var server = await ExternalServer.StartAsync("--busy-reply-threshold", "200");
+        await using var runner = await RawClient.ConnectAsync(server.Port);
+        Assert.Equal("$4\r\nspin\r\n", await runner.CallAsync("FUNCTION", "LOAD", "#!lua name=spin\nredis.register_function('spin', function() while true do end end)"));
+        await runner.SendAsync("FCALL", "spin", "0");
+        await using var other = await RawClient.ConnectAsync(server.Port);
+        await UntilBusyAsync(other, "FUNCTION");
+        Assert.Equal("+OK\r\n", await other.CallAsync("FUNCTION", "KILL"));
+        Assert.StartsWith("-ERR Script killed by user with SCRIPT KILL...", System.Text.Encoding.UTF8.GetString(await runner.ReadReplyAsync()));
+    }
+
+    [Fact]
+    public async Task A_script_that_moves_off_the_io_thread_replies_once_with_its_result()
+    {
+        // Reads, then runs past the I/O thread's budget: it is stopped and run again from the start on the pool.
+        await using var server = await ExternalServer.StartAsync();
+        await using var client = await RawClient.ConnectAsync(server.Port);
+        const string Slow = "local v = redis.call('get', KEYS[1]) local t = redis.call('time') local start = t[1] * 1000000 + t[2] " +
+            "while true do local n = redis.call('time') if n[1] * 1000000 + n[2] - start > 300000 then break end end return v";
+        Assert.Equal("+OK\r\n", await client.CallAsync("SET", "k", "v1"));
+        var reply = await client.CallAsync("EVAL", Slow, "1", "k");
+        Assert.Equal("$2\r\nv1\r\n", reply);
+        // Nothing more follows the one reply.
+        Assert.Equal("+PONG\r\n", await client.CallAsync("PING"));
+        var stats = await client.CallAsync("INFO", "commandstats");
+        Assert.Contains("cmdstat_eval:calls=1,", stats);
     }
 
     [Fact]
