@@ -43,8 +43,8 @@ public sealed class CommandSpec
     /// <summary>Command tips shown by COMMAND INFO ("nondeterministic_output", "request_policy:all_shards", ...).</summary>
     public string[] Tips { get; init; } = [];
 
-    /// <summary>Runs Lua, so may take seconds: where it may start (see <see cref="ScriptStart"/>).</summary>
-    public ScriptStart Script { get; init; }
+    /// <summary>Runs Lua, so may take seconds (see <see cref="Scripting.ScriptPlacement"/>).</summary>
+    public bool RunsScript { get; init; }
 
     public string Group { get; init; } = "generic";
     public string Since { get; init; } = "1.0.0";
@@ -203,23 +203,4 @@ public sealed class CommandStats
     public long Microseconds => Ticks * 1_000_000 / System.Diagnostics.Stopwatch.Frequency;
 
     public void Reset() => Calls = Ticks = RejectedCalls = FailedCalls = 0;
-}
-
-/// <summary>
-/// Scripts must not run long on an inline I/O thread: every other connection would go unanswered, even SCRIPT KILL.
-/// Moving to the thread pool costs a thread hand-off per command, so EVAL starts where it is and moves only if it
-/// runs long; a function cannot (see each value).
-/// </summary>
-public enum ScriptStart
-{
-    None,
-
-    /// <summary>
-    /// EVAL: starts on any thread. Past a few milliseconds on an I/O thread, a script that has neither written nor
-    /// published is stopped and run again from the start on the thread pool (it keeps nothing between runs).
-    /// </summary>
-    Anywhere,
-
-    /// <summary>FCALL: a library keeps state between calls (its upvalues), so a run cannot be repeated; it starts on the thread pool.</summary>
-    OffIoThread,
 }

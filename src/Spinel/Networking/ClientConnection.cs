@@ -244,7 +244,7 @@ internal sealed class ClientConnection
             if (offIoThread && Dispatcher.OnIoThread)
             {
                 // Decided before taking the lock, so the I/O thread does not wait for it: the batch moves to the
-                // thread pool whole (see ScriptStart).
+                // thread pool whole (see ScriptPlacement).
                 _start = _commandStarts[0];
                 _parser.Reset();
                 Session.ResumeOnThreadPool = true;

@@ -52,7 +52,7 @@ public sealed class ClientSession
 
     /// <summary>
     /// The batch stopped at a script, which must not run (or go on running) on an inline I/O thread (see
-    /// <see cref="Commands.ScriptStart"/>); the connection goes on from that command on the thread pool.
+    /// <see cref="Scripting.ScriptPlacement"/>); the connection goes on from that command on the thread pool.
     /// </summary>
     internal bool ResumeOnThreadPool { get; set; }
 

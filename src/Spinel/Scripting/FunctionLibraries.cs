@@ -14,6 +14,11 @@ public sealed class RegisteredFunction(string name, LuaFunction callback, Script
     public ScriptFlags Flags { get; } = flags;
     public byte[]? Description { get; } = description;
     public LuaLibrary Library { get; } = library;
+
+    /// <summary>Decided at the first call, once the library's code has run and its captured values are final.</summary>
+    public ScriptPlacement Placement => _placement ??= new(Lua.LuaClosure.KeepsNoState(Callback));
+
+    private ScriptPlacement? _placement;
 }
 
 /// <summary>A library loaded by FUNCTION LOAD: its code (kept for LIST WITHCODE and DUMP) and its functions.</summary>

@@ -11,8 +11,7 @@ public sealed class CachedScript(string sha, byte[] body, ScriptFlags flags, Lua
     public ScriptFlags Flags { get; } = flags;
     public LuaFunction Function { get; } = function;
 
-    /// <summary>Once moved off an I/O thread for running long, it starts on the thread pool from then on.</summary>
-    public bool RunsLong { get; set; }
+    public ScriptPlacement Placement { get; } = new(repeatable: true);
 }
 
 /// <summary>

@@ -19,7 +19,7 @@ internal sealed class ScriptRun
     public string ChunkName = "user_script";
 
     /// <summary>
-    /// Set while an EVAL script runs on an I/O thread and has done nothing that a second run would do again
+    /// Set while a repeatable script runs on an I/O thread and has done nothing that a second run would do again
     /// (writes, PUBLISH): past <see cref="ScriptRuntime.IoThreadBudgetMs"/> it is stopped to run again elsewhere.
     /// </summary>
     public bool Movable;

@@ -30,8 +30,8 @@ public sealed class ScriptRuntime
     internal const int HookInterval = 1000;
 
     /// <summary>
-    /// How long an EVAL script may run on an inline I/O thread before it moves to the thread pool (see
-    /// <see cref="ScriptStart.Anywhere"/>). Other connections wait meanwhile, as they wait for any script in Redis.
+    /// How long a script may run on an inline I/O thread before it moves to the thread pool (see
+    /// <see cref="ScriptPlacement"/>). Other connections wait meanwhile, as they wait for any script in Redis.
     /// </summary>
     internal const int IoThreadBudgetMs = 50;
 
@@ -163,17 +163,7 @@ public sealed class ScriptRuntime
         run.ReadOnly = readOnly || (flags & ScriptFlags.NoWrites) != 0;
         run.Name = script.Sha;
         run.ChunkName = "user_script";
-        bool onIoThread = Server.Dispatcher.OnIoThread;
-        if (onIoThread && script.RunsLong)
-        {
-            ctx.Client.ResumeOnThreadPool = true;
-            return;
-        }
-        if (!Execute(ctx, lua, api, script.Function, [], isEval: true, functionName: null, movable: onIoThread))
-        {
-            script.RunsLong = true;
-            ctx.Client.ResumeOnThreadPool = true;
-        }
+        ExecuteOrMove(ctx, lua, api, script.Function, [], isEval: true, functionName: null, script.Placement);
     }
 
     /// <summary>FCALL and FCALL_RO.</summary>
@@ -198,7 +188,7 @@ public sealed class ScriptRuntime
         run.ChunkName = "user_function";
         LuaValue keys = ArgumentTable(ctx, 3, keyCount);
         LuaValue args = ArgumentTable(ctx, 3 + keyCount, ctx.ArgCount - 3 - keyCount);
-        Execute(ctx, lua, api, function.Callback, [keys, args], isEval: false, functionName: function.Name, movable: false);
+        ExecuteOrMove(ctx, lua, api, function.Callback, [keys, args], isEval: false, functionName: function.Name, function.Placement);
     }
 
     private const string NoScript = "NOSCRIPT No matching script. Please use EVAL.";
@@ -232,6 +222,21 @@ public sealed class ScriptRuntime
         var table = new LuaTable(count);
         for (int i = 0; i < count; i++) table.RawSet(i + 1, LuaValue.FromBytes(ctx.Arg(first + i)));
         return table;
+    }
+
+    /// <summary>Runs the call here, or has the connection run the command again on the thread pool (see <see cref="ScriptPlacement"/>).</summary>
+    private void ExecuteOrMove(CommandContext ctx, LuaState lua, RedisLuaApi api, LuaFunction function, ReadOnlySpan<LuaValue> args, bool isEval, string? functionName, ScriptPlacement placement)
+    {
+        if (!placement.MayStartHere)
+        {
+            ctx.Client.ResumeOnThreadPool = true;
+            return;
+        }
+        if (!Execute(ctx, lua, api, function, args, isEval, functionName, movable: Server.Dispatcher.OnIoThread))
+        {
+            placement.RunsLong = true;
+            ctx.Client.ResumeOnThreadPool = true;
+        }
     }
 
     /// <summary>

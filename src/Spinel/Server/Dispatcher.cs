@@ -142,7 +142,7 @@ public sealed class Dispatcher
         {
             if (OnIoThread && MustStartOffIoThread(ctx.Client, specs[i])) ctx.Client.ResumeOnThreadPool = true;
             else Execute(ctx, batch[i], specs[i], ref timestamp);
-            // The command runs again, from the start, on the thread pool (see ScriptStart).
+            // The command runs again, from the start, on the thread pool (see ScriptPlacement).
             if (ctx.Client.ResumeOnThreadPool) return i;
             if (ctx.Client.CloseAfterReply || ctx.Client.PendingWait is not null) return i + 1;
         }
@@ -151,17 +151,17 @@ public sealed class Dispatcher
 
     /// <summary>
     /// True on a thread that serves the sockets of many connections: the executable runs socket continuations
-    /// inline on its epoll threads. Scripts must not run long there (see <see cref="ScriptStart"/>).
+    /// inline on its epoll threads. Scripts must not run long there (see <see cref="Scripting.ScriptPlacement"/>).
     /// </summary>
     public static bool OnIoThread => !Thread.CurrentThread.IsThreadPoolThread;
 
     /// <summary>
-    /// FCALL, or an EXEC with a script queued: neither can be repeated, so neither may start on an I/O thread.
-    /// The connection looks before taking the lock, to move the batch at once; the dispatcher looks again,
-    /// as MULTI may have been queued in the same batch.
+    /// An EXEC with a script queued: a transaction cannot be repeated, so it may not start on an I/O thread. The
+    /// connection looks before taking the lock, to move the batch at once; the dispatcher looks again, as MULTI
+    /// may have been queued in the same batch.
     /// </summary>
     public static bool MustStartOffIoThread(ClientSession client, CommandSpec? spec) =>
-        spec is not null && (spec.Script == ScriptStart.OffIoThread || (client.Multi is { RunsScript: true } && spec.Name == "exec"));
+        client.Multi is { RunsScript: true } && spec is { Name: "exec" };
 
     /// <summary>
     /// A pipelined batch is known in full before it runs, so the hash-table memory its keys will touch

@@ -26,7 +26,7 @@ public sealed class MultiState
     {
         var copy = args.CopyOwned();
         _queue.Add((spec, copy));
-        RunsScript |= spec.Script != ScriptStart.None;
+        RunsScript |= spec.RunsScript;
         Bytes += copy.Buffer.Length + 16L * copy.Count;
     }
 }

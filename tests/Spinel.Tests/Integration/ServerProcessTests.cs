@@ -106,12 +106,14 @@ public sealed class ServerProcessTests
         Assert.Equal("+PONG\r\n", await other.CallAsync("PING"));
     }
 
-    [Fact]
-    public async Task A_busy_function_starts_off_the_io_thread_so_function_kill_works()
+    [Theory]
+    [InlineData("redis.register_function('spin', function() while true do end end)")] // moves once past its budget
+    [InlineData("local calls = { n = 0 } redis.register_function('spin', function() calls.n = calls.n + 1 while true do end end)")] // starts off it
+    public async Task A_busy_function_leaves_the_io_thread_so_function_kill_works(string library)
     {
         await using var server = await ExternalServer.StartAsync("--busy-reply-threshold", "200");
         await using var runner = await RawClient.ConnectAsync(server.Port);
-        Assert.Equal("$4\r\nspin\r\n", await runner.CallAsync("FUNCTION", "LOAD", "#!lua name=spin\nredis.register_function('spin', function() while true do end end)"));
+        Assert.Equal("$4\r\nspin\r\n", await runner.CallAsync("FUNCTION", "LOAD", "#!lua name=spin\n" + library));
         await runner.SendAsync("FCALL", "spin", "0");
         await using var other = await RawClient.ConnectAsync(server.Port);
         await UntilBusyAsync(other, "FUNCTION");
@@ -134,6 +136,19 @@ public sealed class ServerProcessTests
         Assert.Equal("+PONG\r\n", await client.CallAsync("PING"));
         var stats = await client.CallAsync("INFO", "commandstats");
         Assert.Contains("cmdstat_eval:calls=1,", stats);
+    }
+
+    [Fact]
+    public async Task A_long_function_that_keeps_state_runs_once_per_call()
+    {
+        // Its library counts calls in a table: a call abandoned and made again would count twice.
+        await using var server = await ExternalServer.StartAsync();
+        await using var client = await RawClient.ConnectAsync(server.Port);
+        Assert.Equal("$7\r\ncounter\r\n", await client.CallAsync("FUNCTION", "LOAD", "#!lua name=counter\nlocal calls = { n = 0 } " +
+            "redis.register_function('count', function() calls.n = calls.n + 1 local t = redis.call('time') local start = t[1] * 1000000 + t[2] " +
+            "while true do local n = redis.call('time') if n[1] * 1000000 + n[2] - start > 200000 then break end end return calls.n end)"));
+        Assert.Equal(":1\r\n", await client.CallAsync("FCALL", "count", "0"));
+        Assert.Equal(":2\r\n", await client.CallAsync("FCALL", "count", "0"));
     }
 
     [Fact]

@@ -7,8 +7,8 @@ public static class FunctionCommands
 {
     public static readonly CommandSpec[] Commands =
     [
-        new("fcall", -3, "noscript skip_monitor no_mandatory_keys stale", "@scripting", Fcall, "RW ACCESS UPDATE: index 2 keynum 0 1 1 | We cannot tell how the keys will be used so we assume the worst, RW and UPDATE") { Group = "scripting", Script = ScriptStart.OffIoThread, Since = "7.0.0" },
-        new("fcall_ro", -3, "noscript skip_monitor no_mandatory_keys stale readonly", "@scripting", FcallRo, "RO ACCESS: index 2 keynum 0 1 1 | We cannot tell how the keys will be used so we assume the worst, RO and ACCESS") { Group = "scripting", Script = ScriptStart.OffIoThread, Since = "7.0.0" },
+        new("fcall", -3, "noscript skip_monitor no_mandatory_keys stale", "@scripting", Fcall, "RW ACCESS UPDATE: index 2 keynum 0 1 1 | We cannot tell how the keys will be used so we assume the worst, RW and UPDATE") { Group = "scripting", RunsScript = true, Since = "7.0.0" },
+        new("fcall_ro", -3, "noscript skip_monitor no_mandatory_keys stale readonly", "@scripting", FcallRo, "RO ACCESS: index 2 keynum 0 1 1 | We cannot tell how the keys will be used so we assume the worst, RO and ACCESS") { Group = "scripting", RunsScript = true, Since = "7.0.0" },
         new CommandSpec("function", -2, "", "", null) { Group = "scripting", Since = "7.0.0" }.WithSubcommands(
             new("delete", 3, "noscript write", "@scripting", Delete) { Tips = ["request_policy:all_shards", "response_policy:all_succeeded"], Group = "scripting", Since = "7.0.0" },
             new("dump", 2, "noscript", "@scripting", Dump) { Group = "scripting", Since = "7.0.0" },

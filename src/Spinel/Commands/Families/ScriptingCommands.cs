@@ -11,10 +11,10 @@ public static class ScriptingCommands
     // As 7.0 declares them: no may_replicate (7.2 added it).
     public static readonly CommandSpec[] Commands =
     [
-        new("eval", -3, "noscript skip_monitor no_mandatory_keys stale", "@scripting", Eval, "RW ACCESS UPDATE: index 2 keynum 0 1 1 | We cannot tell how the keys will be used so we assume the worst, RW and UPDATE") { Group = "scripting", Script = ScriptStart.Anywhere, Since = "2.6.0" },
-        new("evalsha", -3, "noscript skip_monitor no_mandatory_keys stale", "@scripting", Evalsha, "RW ACCESS UPDATE: index 2 keynum 0 1 1") { Group = "scripting", Script = ScriptStart.Anywhere, Since = "2.6.0" },
-        new("eval_ro", -3, "noscript skip_monitor no_mandatory_keys stale readonly", "@scripting", EvalRo, "RO ACCESS: index 2 keynum 0 1 1 | We cannot tell how the keys will be used so we assume the worst, RO and ACCESS") { Group = "scripting", Script = ScriptStart.Anywhere, Since = "7.0.0" },
-        new("evalsha_ro", -3, "noscript skip_monitor no_mandatory_keys stale readonly", "@scripting", EvalshaRo, "RO ACCESS: index 2 keynum 0 1 1") { Group = "scripting", Script = ScriptStart.Anywhere, Since = "7.0.0" },
+        new("eval", -3, "noscript skip_monitor no_mandatory_keys stale", "@scripting", Eval, "RW ACCESS UPDATE: index 2 keynum 0 1 1 | We cannot tell how the keys will be used so we assume the worst, RW and UPDATE") { Group = "scripting", RunsScript = true, Since = "2.6.0" },
+        new("evalsha", -3, "noscript skip_monitor no_mandatory_keys stale", "@scripting", Evalsha, "RW ACCESS UPDATE: index 2 keynum 0 1 1") { Group = "scripting", RunsScript = true, Since = "2.6.0" },
+        new("eval_ro", -3, "noscript skip_monitor no_mandatory_keys stale readonly", "@scripting", EvalRo, "RO ACCESS: index 2 keynum 0 1 1 | We cannot tell how the keys will be used so we assume the worst, RO and ACCESS") { Group = "scripting", RunsScript = true, Since = "7.0.0" },
+        new("evalsha_ro", -3, "noscript skip_monitor no_mandatory_keys stale readonly", "@scripting", EvalshaRo, "RO ACCESS: index 2 keynum 0 1 1") { Group = "scripting", RunsScript = true, Since = "7.0.0" },
         new CommandSpec("script", -2, "", "", null) { Group = "scripting", Since = "2.6.0" }.WithSubcommands(
             new("debug", 3, "noscript", "@scripting", Debug) { Group = "scripting", Since = "3.2.0" },
             new("exists", -3, "noscript", "@scripting", Exists) { Tips = ["request_policy:all_shards", "response_policy:agg_logical_and"], Group = "scripting", Since = "2.6.0" },

@@ -11,4 +11,7 @@ internal sealed class FunctionProto
     public int FrameSize;
     public int[] CapturedParams = [];
     public Block Body = new([]);
+
+    /// <summary>Some function of this chunk assigns a variable of an enclosing function (see <see cref="LuaClosure.KeepsNoState"/>).</summary>
+    public bool ChunkAssignsUpvalues;
 }

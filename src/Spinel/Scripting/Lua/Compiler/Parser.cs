@@ -34,6 +34,8 @@ internal sealed class Parser
     private readonly Lexer _lx;
     private FuncState _fs = null!;
     private int _levels;
+    private readonly List<FunctionProto> _protos = [];
+    private bool _assignsUpvalues;
 
     private Parser(Lexer lx) => _lx = lx;
 
@@ -42,6 +44,7 @@ internal sealed class Parser
         var lx = new Lexer(source, chunk);
         var p = new Parser(lx);
         var fs = new FuncState();
+        p._protos.Add(fs.Proto);
         fs.Proto.IsVararg = true;
         fs.Proto.Name = "main chunk";
         fs.Proto.Chunk = chunk;
@@ -51,7 +54,14 @@ internal sealed class Parser
         if (lx.Tok != Tk.Eof)
             throw lx.Error("'<eof>' expected");
         p.CloseFunction(fs, body);
+        foreach (var proto in p._protos) proto.ChunkAssignsUpvalues = p._assignsUpvalues;
         return fs.Proto;
+    }
+
+    private T UpvalAssignment<T>(T node)
+    {
+        _assignsUpvalues = true;
+        return node;
     }
 
     private void CloseFunction(FuncState fs, Block body)
@@ -453,7 +463,7 @@ internal sealed class Parser
     private Stat AssignTo(Expr target, Expr value, int line) => target switch
     {
         LocalExpr l => Use(new LocalAssign(l.Var, value)),
-        UpvalExpr => new UpvalAssign(UpvalIndex(target), value),
+        UpvalExpr => UpvalAssignment(new UpvalAssign(UpvalIndex(target), value)),
         GlobalExpr g => new GlobalAssign(g.Name, value, Pos(line)),
         IndexExpr ix => new IndexAssign(ix.Obj, ix.Key, value, ix.Pos),
         FieldExpr fe => new IndexAssign(fe.Obj, new ConstExpr(fe.Key), value, Pos(line)),
@@ -559,7 +569,7 @@ internal sealed class Parser
             Target tg = t switch
             {
                 LocalExpr l => new LocalTarget(l.Var),
-                UpvalExpr u => new UpvalTarget(((UpvalExpr)u).Index),
+                UpvalExpr u => UpvalAssignment(new UpvalTarget(((UpvalExpr)u).Index)),
                 GlobalExpr g => new GlobalTarget(g.Name, Pos(line)),
                 IndexExpr ix => new IndexTarget(ix.Obj, ix.Key, ix.Pos),
                 FieldExpr fe => new IndexTarget(fe.Obj, new ConstExpr(fe.Key), Pos(line)),
@@ -593,6 +603,7 @@ internal sealed class Parser
     private Expr ParseFunctionBody(bool isMethod, int line, string name)
     {
         var fs = new FuncState { Parent = _fs };
+        _protos.Add(fs.Proto);
         fs.Proto.Name = name;
         fs.Proto.Chunk = _lx.Chunk;
         fs.Proto.Line = line;
