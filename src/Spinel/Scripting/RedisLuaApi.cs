@@ -37,7 +37,6 @@ internal sealed class RedisLuaApi
         Run.Caller = caller;
         Run.Resp = 2;
         Run.RaisedLine = 0;
-        Run.Movable = false;
         _context.Client.Db = caller.Client.Db;
         _replies.Protocol = 2;
     }

@@ -140,7 +140,7 @@ public sealed class Dispatcher
         long timestamp = Stopwatch.GetTimestamp();
         for (int i = start; i < count; i++)
         {
-            if (OnIoThread && MustStartOffIoThread(ctx.Client, specs[i])) ctx.Client.ResumeOnThreadPool = true;
+            if (MustStartOffIoThread(ctx.Client, specs[i]) && OnIoThread) ctx.Client.ResumeOnThreadPool = true;
             else Execute(ctx, batch[i], specs[i], ref timestamp);
             // The command runs again, from the start, on the thread pool (see ScriptPlacement).
             if (ctx.Client.ResumeOnThreadPool) return i;
