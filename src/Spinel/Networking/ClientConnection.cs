@@ -64,7 +64,8 @@ internal sealed class ClientConnection
                 }
                 else
                 {
-                    int n = await ReceiveAsync().ConfigureAwait(false);
+                    int n = _server.Scripts.Running.HoldsIoThread && _blockedReceive is null && !Dispatcher.OnIoThread ? ReceiveWhileIoThreadIsHeld() : -1;
+                    if (n < 0) n = await ReceiveAsync().ConfigureAwait(false);
                     if (n == 0) break;
                     _end += n;
                 }
@@ -110,6 +111,23 @@ internal sealed class ClientConnection
             _writer.Dispose();
             _server.Clients.Remove(this);
         }
+    }
+
+    /// <summary>
+    /// A script holds an I/O thread: it wrote before running long, so it could not move (see ScriptPlacement). Socket
+    /// events wait for that thread, so until the script ends this connection reads with poll and a plain receive,
+    /// on its own thread-pool thread. New clients are served this way, which is how an operator reaches the server
+    /// meanwhile: BUSY replies, SCRIPT KILL, SHUTDOWN NOSAVE. Returns the bytes read, or -1 once the script let go.
+    /// </summary>
+    private int ReceiveWhileIoThreadIsHeld()
+    {
+        MakeRoomToReceive();
+        while (_server.Scripts.Running.HoldsIoThread)
+        {
+            if (_socket.Poll(TimeSpan.FromMilliseconds(50), SelectMode.SelectRead))
+                return _socket.Receive(_in, _end, _in.Length - _end, SocketFlags.None);
+        }
+        return -1;
     }
 
     private ValueTask<int> ReceiveAsync()

@@ -13,6 +13,7 @@ public sealed class RunningScript
     private long _startTimestamp;
     private volatile bool _isEval;
     private volatile bool _hasWritten;
+    private volatile bool _onIoThread;
     private long _generation;
     private long _killGeneration = -1;
 
@@ -24,11 +25,15 @@ public sealed class RunningScript
     public bool IsEval => _isEval;
     public bool HasWritten => _hasWritten;
 
-    internal void Begin(bool isEval, string? functionName, byte[][]? command)
+    /// <summary>Runs on an inline I/O thread: the connections that thread serves wait meanwhile (see ScriptPlacement).</summary>
+    public bool HoldsIoThread => _running && _onIoThread;
+
+    internal void Begin(bool isEval, string? functionName, byte[][]? command, bool onIoThread)
     {
         Interlocked.Increment(ref _generation);
         _isEval = isEval;
         _hasWritten = false;
+        _onIoThread = onIoThread;
         FunctionName = functionName;
         Command = command;
         Volatile.Write(ref _startTimestamp, Stopwatch.GetTimestamp());

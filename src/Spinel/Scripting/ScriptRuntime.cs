@@ -248,7 +248,7 @@ public sealed class ScriptRuntime
         var run = api.Run;
         api.Begin(ctx);
         run.Movable = movable;
-        Running.Begin(isEval, functionName, isEval ? null : ctx.Args.ToArrays());
+        Running.Begin(isEval, functionName, isEval ? null : ctx.Args.ToArrays(), Server.Dispatcher.OnIoThread);
         try
         {
             var results = lua.Call(function, args);

@@ -146,7 +146,7 @@ public sealed class SpinelServer : IAsyncDisposable
             _listeners.Add(socket);
         }
         EndPoints = endpoints;
-        foreach (var listener in _listeners) _background.Add(Task.Run(() => AcceptLoopAsync(listener)));
+        foreach (var listener in _listeners) _background.Add(StartAcceptThread(listener));
         _background.Add(Task.Run(() => CronLoopAsync(_stopping.Token)));
         Log.Notice($"Server initialized, listening on {string.Join(", ", endpoints)}");
         Log.Notice("Ready to accept connections tcp");
@@ -174,22 +174,45 @@ public sealed class SpinelServer : IAsyncDisposable
         _ => IPAddress.Parse(text),
     };
 
-    private async Task AcceptLoopAsync(Socket listener)
+    /// <summary>
+    /// Accepting runs on a thread of its own with blocking calls, not on an I/O thread: a script holding an I/O
+    /// thread would keep new clients out too, and a new client is how an operator reaches a busy server
+    /// (SCRIPT KILL, SHUTDOWN NOSAVE; see ClientConnection.ReceiveWhileIoThreadIsHeld). Ends when the listener closes.
+    /// </summary>
+    private Task StartAcceptThread(Socket listener)
     {
-        while (!_stopping.IsCancellationRequested)
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        new Thread(() =>
+        {
+            try
+            {
+                AcceptLoop(listener);
+            }
+            finally
+            {
+                done.SetResult();
+            }
+        })
+        { IsBackground = true, Name = "spinel-accept" }.Start();
+        return done.Task;
+    }
+
+    private void AcceptLoop(Socket listener)
+    {
+        while (true)
         {
             Socket socket;
             try
             {
-                socket = await listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+                socket = listener.Accept();
             }
-            catch (Exception) when (_stopping.IsCancellationRequested)
+            catch (Exception e) when (e is ObjectDisposedException || _stopping.IsCancellationRequested)
             {
                 return;
             }
             catch (SocketException)
             {
-                continue;
+                continue; // the client left between its SYN and the accept, or the process is out of descriptors
             }
             Interlocked.Increment(ref Stats.ConnectionsReceived);
             socket.NoDelay = true;
@@ -201,7 +224,7 @@ public sealed class SpinelServer : IAsyncDisposable
             }
             var connection = new ClientConnection(socket, this);
             Clients.Add(connection);
-            // Not started inline: its first request may already be waiting, and running it here (a script may take
+            // Not started here: its first request may already be waiting, and running it here (a script may take
             // seconds) would keep every later client from being accepted meanwhile.
             ThreadPool.UnsafeQueueUserWorkItem(static c => _ = c.RunAsync(), connection, preferLocal: false);
         }

@@ -21,7 +21,7 @@ public sealed class BusyScriptTests
             {
                 lock (server.Keyspace.Lock)
                 {
-                    server.Scripts.Running.Begin(isEval, function, function is null ? null : [[.. "fcall"u8], [.. function.Select(c => (byte)c)], [(byte)'0']]);
+                    server.Scripts.Running.Begin(isEval, function, function is null ? null : [[.. "fcall"u8], [.. function.Select(c => (byte)c)], [(byte)'0']], onIoThread: false);
                     if (written) server.Scripts.Running.MarkWritten();
                     started.Set();
                     _release.Wait();

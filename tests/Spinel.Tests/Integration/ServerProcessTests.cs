@@ -78,6 +78,18 @@ public sealed class ServerProcessTests
         }
     }
 
+    /// <summary>
+    /// A client whose next request reaches the server through the I/O thread: a request sent with the connection
+    /// would be read by the thread that starts the connection instead.
+    /// </summary>
+    private static async Task<RawClient> ConnectIdleAsync(int port)
+    {
+        var client = await RawClient.ConnectAsync(port);
+        Assert.Equal("+PONG\r\n", await client.CallAsync("PING"));
+        await Task.Delay(100);
+        return client;
+    }
+
     /// <summary>PINGs until the server answers BUSY; fails if it never does (the I/O thread is stuck in the script).</summary>
     private static async Task UntilBusyAsync(RawClient client, string kind = "SCRIPT")
     {
@@ -97,9 +109,9 @@ public sealed class ServerProcessTests
     public async Task A_busy_script_leaves_the_io_thread_so_others_get_busy_and_script_kill_works()
     {
         await using var server = await ExternalServer.StartAsync("--busy-reply-threshold", "200");
-        await using var runner = await RawClient.ConnectAsync(server.Port);
+        await using var runner = await ConnectIdleAsync(server.Port);
+        await using var other = await ConnectIdleAsync(server.Port); // waits on the I/O thread: only a move frees it
         await runner.SendAsync("EVAL", "local i = 0 while true do i = i + 1 end", "0");
-        await using var other = await RawClient.ConnectAsync(server.Port);
         await UntilBusyAsync(other);
         Assert.Equal("+OK\r\n", await other.CallAsync("SCRIPT", "KILL"));
         Assert.StartsWith("-ERR Script killed by user with SCRIPT KILL...", System.Text.Encoding.UTF8.GetString(await runner.ReadReplyAsync()));
@@ -112,10 +124,10 @@ public sealed class ServerProcessTests
     public async Task A_busy_function_leaves_the_io_thread_so_function_kill_works(string library)
     {
         await using var server = await ExternalServer.StartAsync("--busy-reply-threshold", "200");
-        await using var runner = await RawClient.ConnectAsync(server.Port);
+        await using var runner = await ConnectIdleAsync(server.Port);
         Assert.Equal("$4\r\nspin\r\n", await runner.CallAsync("FUNCTION", "LOAD", "#!lua name=spin\n" + library));
+        await using var other = await ConnectIdleAsync(server.Port); // waits on the I/O thread
         await runner.SendAsync("FCALL", "spin", "0");
-        await using var other = await RawClient.ConnectAsync(server.Port);
         await UntilBusyAsync(other, "FUNCTION");
         Assert.Equal("+OK\r\n", await other.CallAsync("FUNCTION", "KILL"));
         Assert.StartsWith("-ERR Script killed by user with SCRIPT KILL...", System.Text.Encoding.UTF8.GetString(await runner.ReadReplyAsync()));
@@ -126,10 +138,11 @@ public sealed class ServerProcessTests
     {
         // Reads, then runs past the I/O thread's budget: it is stopped and run again from the start on the pool.
         await using var server = await ExternalServer.StartAsync();
-        await using var client = await RawClient.ConnectAsync(server.Port);
+        await using var client = await ConnectIdleAsync(server.Port);
         const string Slow = "local v = redis.call('get', KEYS[1]) local t = redis.call('time') local start = t[1] * 1000000 + t[2] " +
             "while true do local n = redis.call('time') if n[1] * 1000000 + n[2] - start > 300000 then break end end return v";
         Assert.Equal("+OK\r\n", await client.CallAsync("SET", "k", "v1"));
+        await Task.Delay(100); // so EVAL comes through the I/O thread
         var reply = await client.CallAsync("EVAL", Slow, "1", "k");
         Assert.Equal("$2\r\nv1\r\n", reply);
         // Nothing more follows the one reply.
@@ -143,23 +156,42 @@ public sealed class ServerProcessTests
     {
         // Its library counts calls in a table: a call abandoned and made again would count twice.
         await using var server = await ExternalServer.StartAsync();
-        await using var client = await RawClient.ConnectAsync(server.Port);
+        await using var client = await ConnectIdleAsync(server.Port);
         Assert.Equal("$7\r\ncounter\r\n", await client.CallAsync("FUNCTION", "LOAD", "#!lua name=counter\nlocal calls = { n = 0 } " +
             "redis.register_function('count', function() calls.n = calls.n + 1 local t = redis.call('time') local start = t[1] * 1000000 + t[2] " +
             "while true do local n = redis.call('time') if n[1] * 1000000 + n[2] - start > 200000 then break end end return calls.n end)"));
+        await Task.Delay(100); // so FCALL comes through the I/O thread
         Assert.Equal(":1\r\n", await client.CallAsync("FCALL", "count", "0"));
         Assert.Equal(":2\r\n", await client.CallAsync("FCALL", "count", "0"));
+    }
+
+    [Fact]
+    public async Task A_script_that_wrote_and_holds_the_io_thread_still_lets_new_clients_shut_down_the_server()
+    {
+        // Having written, it cannot be moved off the I/O thread. The clients that thread was waiting for stay unread
+        // until it ends; those that connect once it runs, as an operator does, are read apart.
+        await using var server = await ExternalServer.StartAsync("--busy-reply-threshold", "200");
+        await using var runner = await ConnectIdleAsync(server.Port);
+        await runner.SendAsync("EVAL", "redis.call('set', KEYS[1], 'v') while true do end", "1", "k");
+        await Task.Delay(500);
+        await using var other = await RawClient.ConnectAsync(server.Port);
+        await UntilBusyAsync(other);
+        Assert.StartsWith("-UNKILLABLE Sorry the script already executed write commands", await other.CallAsync("SCRIPT", "KILL"));
+        await other.SendAsync("SHUTDOWN", "NOSAVE");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!server.HasExited && watch.ElapsedMilliseconds < 10_000) await Task.Delay(20);
+        Assert.True(server.HasExited, "SHUTDOWN NOSAVE did not stop the server");
     }
 
     [Fact]
     public async Task A_transaction_with_a_busy_script_leaves_the_io_thread_too()
     {
         await using var server = await ExternalServer.StartAsync("--busy-reply-threshold", "200");
-        await using var runner = await RawClient.ConnectAsync(server.Port);
+        await using var runner = await ConnectIdleAsync(server.Port);
         Assert.Equal("+OK\r\n", await runner.CallAsync("MULTI"));
         Assert.Equal("+QUEUED\r\n", await runner.CallAsync("EVAL", "local i = 0 while true do i = i + 1 end", "0"));
+        await using var other = await ConnectIdleAsync(server.Port); // waits on the I/O thread
         await runner.SendAsync("EXEC");
-        await using var other = await RawClient.ConnectAsync(server.Port);
         await UntilBusyAsync(other);
         Assert.Equal("+OK\r\n", await other.CallAsync("SCRIPT", "KILL"));
         Assert.StartsWith("*1\r\n-ERR Script killed by user with SCRIPT KILL...", System.Text.Encoding.UTF8.GetString(await runner.ReadReplyAsync()));
