@@ -167,7 +167,8 @@ public sealed class Dispatcher
     /// A pipelined batch is known in full before it runs, so the hash-table memory its keys will touch
     /// can be requested for all commands at once, in stages (bucket, entry, key and value). The cache
     /// misses then overlap instead of stalling each command in turn. Single-key commands on a big set or
-    /// hash (SADD, HSET, SISMEMBER, HGET, ...) get the same for the member or field in argument 2.
+    /// hash (SADD, HSET, SISMEMBER, HGET, ...) get the same for the member or field in argument 2. Scripts
+    /// (EVALSHA, FCALL) get their first key's.
     /// </summary>
     private void PrefetchKeys(CommandContext ctx, ArgumentList[] batch, CommandSpec?[] specs, int count)
     {
@@ -178,6 +179,13 @@ public sealed class Dispatcher
         for (int i = 0; i < count; i++)
         {
             var args = batch[i];
+            if (specs[i] is { RunsScript: true } && args.Count > 3 && args[2] is not [(byte)'0'])
+            {
+                // EVALSHA sha numkeys key ...: the script's first key (numkeys is checked when it runs).
+                hashes[n] = KeyHash.Of(args[3]);
+                commands[n++] = -1;
+                continue;
+            }
             if (args.Count < 2 || specs[i] is not { FirstKey: 1 } spec) continue;
             hashes[n] = KeyHash.Of(args[1]);
             // Set and hash commands whose argument 2 is a member or field: their lookups get a second stage.
