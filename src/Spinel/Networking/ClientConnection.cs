@@ -64,7 +64,8 @@ internal sealed class ClientConnection
                 }
                 else
                 {
-                    int n = _server.Scripts.Running.HoldsIoThread && _blockedReceive is null && !Dispatcher.OnIoThread ? ReceiveWhileIoThreadIsHeld() : -1;
+                    int n = -1;
+                    if (_server.Scripts.Running.HoldsIoThread && _blockedReceive is null && !Dispatcher.OnIoThread) n = ReceiveWhileIoThreadIsHeld();
                     if (n < 0) n = await ReceiveAsync().ConfigureAwait(false);
                     if (n == 0) break;
                     _end += n;
@@ -236,7 +237,6 @@ internal sealed class ClientConnection
             _parser.Unauthenticated = !Session.Authenticated;
             // Before AUTH, parse one command at a time: AUTH changes the limits for the next one.
             int max = Session.Authenticated ? MaxBatch : 1;
-            bool offIoThread = false;
             while (parsed < max)
             {
                 if (parsed == _batch.Length)
@@ -250,24 +250,13 @@ internal sealed class ClientConnection
                 if (status == ParseStatus.Complete)
                 {
                     _start += consumed;
-                    if (args.Count == 0) continue;
-                    var spec = _specs[parsed++] = _server.Commands.Find(args[0]);
-                    offIoThread |= Dispatcher.MustStartOffIoThread(Session, spec);
+                    if (args.Count > 0) _specs[parsed++] = _server.Commands.Find(args[0]);
                     continue;
                 }
                 if (status == ParseStatus.Error) protocolError = _parser.Error;
                 break;
             }
 
-            if (offIoThread && Dispatcher.OnIoThread)
-            {
-                // Decided before taking the lock, so the I/O thread does not wait for it: the batch moves to the
-                // thread pool whole (see ScriptPlacement).
-                _start = _commandStarts[0];
-                _parser.Reset();
-                Session.ResumeOnThreadPool = true;
-                return true;
-            }
             if (parsed > 0)
             {
                 int executed = _server.Dispatcher.ExecuteBatch(_context, _batch, _specs, parsed);

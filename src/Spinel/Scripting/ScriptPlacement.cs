@@ -15,6 +15,6 @@ public sealed class ScriptPlacement(bool repeatable)
     /// <summary>Has been moved off an I/O thread once.</summary>
     public bool RunsLong { get; set; }
 
-    /// <summary>Whether a call may start on the current thread.</summary>
-    public bool MayStartHere => !Server.Dispatcher.OnIoThread || (Repeatable && !RunsLong);
+    /// <summary>Whether a call may start on an I/O thread (anywhere else, it always may).</summary>
+    public bool MayStartOnIoThread => Repeatable && !RunsLong;
 }

@@ -227,12 +227,13 @@ public sealed class ScriptRuntime
     /// <summary>Runs the call here, or has the connection run the command again on the thread pool (see <see cref="ScriptPlacement"/>).</summary>
     private void ExecuteOrMove(CommandContext ctx, LuaState lua, RedisLuaApi api, LuaFunction function, ReadOnlySpan<LuaValue> args, bool isEval, string? functionName, ScriptPlacement placement)
     {
-        if (!placement.MayStartHere)
+        bool onIoThread = Server.Dispatcher.OnIoThread;
+        if (onIoThread && !placement.MayStartOnIoThread)
         {
             ctx.Client.ResumeOnThreadPool = true;
             return;
         }
-        if (!Execute(ctx, lua, api, function, args, isEval, functionName, movable: Server.Dispatcher.OnIoThread))
+        if (!Execute(ctx, lua, api, function, args, isEval, functionName, onIoThread))
         {
             placement.RunsLong = true;
             ctx.Client.ResumeOnThreadPool = true;
@@ -241,14 +242,14 @@ public sealed class ScriptRuntime
 
     /// <summary>
     /// Runs a script or function and writes its reply; publishes it as running meanwhile (BUSY, kill). False,
-    /// with nothing replied, when a <paramref name="movable"/> script ran long and must run again elsewhere.
+    /// with nothing replied, when it ran long <paramref name="onIoThread"/> and must run again elsewhere.
     /// </summary>
-    private bool Execute(CommandContext ctx, LuaState lua, RedisLuaApi api, LuaFunction function, ReadOnlySpan<LuaValue> args, bool isEval, string? functionName, bool movable)
+    private bool Execute(CommandContext ctx, LuaState lua, RedisLuaApi api, LuaFunction function, ReadOnlySpan<LuaValue> args, bool isEval, string? functionName, bool onIoThread)
     {
         var run = api.Run;
         api.Begin(ctx);
-        run.Movable = movable;
-        Running.Begin(isEval, functionName, isEval ? null : ctx.Args.ToArrays(), Server.Dispatcher.OnIoThread);
+        run.Movable = onIoThread;
+        Running.Begin(isEval, functionName, isEval ? null : ctx.Args.ToArrays(), onIoThread);
         try
         {
             var results = lua.Call(function, args);

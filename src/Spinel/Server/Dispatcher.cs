@@ -155,12 +155,8 @@ public sealed class Dispatcher
     /// </summary>
     public static bool OnIoThread => !Thread.CurrentThread.IsThreadPoolThread;
 
-    /// <summary>
-    /// An EXEC with a script queued: a transaction cannot be repeated, so it may not start on an I/O thread. The
-    /// connection looks before taking the lock, to move the batch at once; the dispatcher looks again, as MULTI
-    /// may have been queued in the same batch.
-    /// </summary>
-    public static bool MustStartOffIoThread(ClientSession client, CommandSpec? spec) =>
+    /// <summary>An EXEC with a script queued: a transaction cannot be repeated, so it may not start on an I/O thread.</summary>
+    private static bool MustStartOffIoThread(ClientSession client, CommandSpec? spec) =>
         client.Multi is { RunsScript: true } && spec is { Name: "exec" };
 
     /// <summary>

@@ -90,6 +90,12 @@ public sealed class ServerProcessTests
         return client;
     }
 
+    private const string Spin = "local i = 0 while true do i = i + 1 end";
+
+    /// <summary>Redis's reply to the caller of a script stopped by SCRIPT KILL.</summary>
+    private static string KilledReply(string body) =>
+        $"-ERR Script killed by user with SCRIPT KILL... script: {Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(body)))}, on @user_script:1.\r\n";
+
     /// <summary>PINGs until the server answers BUSY; fails if it never does (the I/O thread is stuck in the script).</summary>
     private static async Task UntilBusyAsync(RawClient client, string kind = "SCRIPT")
     {
@@ -111,10 +117,10 @@ public sealed class ServerProcessTests
         await using var server = await ExternalServer.StartAsync("--busy-reply-threshold", "200");
         await using var runner = await ConnectIdleAsync(server.Port);
         await using var other = await ConnectIdleAsync(server.Port); // waits on the I/O thread: only a move frees it
-        await runner.SendAsync("EVAL", "local i = 0 while true do i = i + 1 end", "0");
+        await runner.SendAsync("EVAL", Spin, "0");
         await UntilBusyAsync(other);
         Assert.Equal("+OK\r\n", await other.CallAsync("SCRIPT", "KILL"));
-        Assert.StartsWith("-ERR Script killed by user with SCRIPT KILL...", System.Text.Encoding.UTF8.GetString(await runner.ReadReplyAsync()));
+        Assert.Equal(KilledReply(Spin), System.Text.Encoding.UTF8.GetString(await runner.ReadReplyAsync()));
         Assert.Equal("+PONG\r\n", await other.CallAsync("PING"));
     }
 
@@ -130,7 +136,7 @@ public sealed class ServerProcessTests
         await runner.SendAsync("FCALL", "spin", "0");
         await UntilBusyAsync(other, "FUNCTION");
         Assert.Equal("+OK\r\n", await other.CallAsync("FUNCTION", "KILL"));
-        Assert.StartsWith("-ERR Script killed by user with SCRIPT KILL...", System.Text.Encoding.UTF8.GetString(await runner.ReadReplyAsync()));
+        Assert.Equal("-ERR Script killed by user with SCRIPT KILL... script: spin, on @user_function:2.\r\n", System.Text.Encoding.UTF8.GetString(await runner.ReadReplyAsync()));
     }
 
     [Fact]
@@ -176,7 +182,8 @@ public sealed class ServerProcessTests
         await Task.Delay(500);
         await using var other = await RawClient.ConnectAsync(server.Port);
         await UntilBusyAsync(other);
-        Assert.StartsWith("-UNKILLABLE Sorry the script already executed write commands", await other.CallAsync("SCRIPT", "KILL"));
+        Assert.Equal("-UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.\r\n",
+            await other.CallAsync("SCRIPT", "KILL"));
         await other.SendAsync("SHUTDOWN", "NOSAVE");
         var watch = System.Diagnostics.Stopwatch.StartNew();
         while (!server.HasExited && watch.ElapsedMilliseconds < 10_000) await Task.Delay(20);
@@ -189,11 +196,11 @@ public sealed class ServerProcessTests
         await using var server = await ExternalServer.StartAsync("--busy-reply-threshold", "200");
         await using var runner = await ConnectIdleAsync(server.Port);
         Assert.Equal("+OK\r\n", await runner.CallAsync("MULTI"));
-        Assert.Equal("+QUEUED\r\n", await runner.CallAsync("EVAL", "local i = 0 while true do i = i + 1 end", "0"));
+        Assert.Equal("+QUEUED\r\n", await runner.CallAsync("EVAL", Spin, "0"));
         await using var other = await ConnectIdleAsync(server.Port); // waits on the I/O thread
         await runner.SendAsync("EXEC");
         await UntilBusyAsync(other);
         Assert.Equal("+OK\r\n", await other.CallAsync("SCRIPT", "KILL"));
-        Assert.StartsWith("*1\r\n-ERR Script killed by user with SCRIPT KILL...", System.Text.Encoding.UTF8.GetString(await runner.ReadReplyAsync()));
+        Assert.Equal("*1\r\n" + KilledReply(Spin), System.Text.Encoding.UTF8.GetString(await runner.ReadReplyAsync()));
     }
 }
