@@ -128,8 +128,40 @@ internal sealed class ClientOutbox(Socket socket) : IThreadPoolWorkItem
         return _pending.AsSpan(_pendingLength);
     }
 
-    /// <summary>Runs the send loop on the thread pool (one work item per idle-to-busy change, no allocation).</summary>
-    public void ScheduleDrain() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    [ThreadStatic] private static List<ClientOutbox>? t_deferred;
+
+    /// <summary>
+    /// Starts the send loop. During a client's batch (<paramref name="batchRunning"/>) it waits for the batch's end
+    /// (<see cref="RunDeferredDrains"/>, on the same thread, lock released): one send per subscriber per batch, and
+    /// no hand-off to another thread. Elsewhere (cron, timers) it runs on the thread pool, one work item per
+    /// idle-to-busy change, without allocating.
+    /// </summary>
+    public void ScheduleDrain(bool batchRunning)
+    {
+        if (batchRunning) (t_deferred ??= []).Add(this);
+        else ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    /// <summary>
+    /// Starts the send loops deferred by this thread's batch. For a few subscribers they run here: a send that
+    /// completes at once (the usual case) costs one syscall, and one that cannot goes on asynchronously, so a slow
+    /// reader still never holds the caller. For more, a send each would hold the publisher's I/O thread for long
+    /// (a loopback send also wakes the reader), so they go to the thread pool, where messages published meanwhile
+    /// join each send.
+    /// </summary>
+    public static void RunDeferredDrains()
+    {
+        if (t_deferred is not { Count: > 0 } deferred) return;
+        bool inline = deferred.Count <= InlineDrains;
+        foreach (var outbox in deferred)
+        {
+            if (inline) _ = outbox.DrainAsync();
+            else ThreadPool.UnsafeQueueUserWorkItem(outbox, preferLocal: false);
+        }
+        deferred.Clear();
+    }
+
+    private const int InlineDrains = 4;
 
     void IThreadPoolWorkItem.Execute() => _ = DrainAsync();
 

@@ -113,7 +113,7 @@ public sealed class PubSubRegistry
         switch (outbox.AppendFrame(client.Protocol, kind, pattern, hasPattern, channel, message, _server.PubSubOutputLimit))
         {
             case ClientOutbox.Outcome.StartDrain:
-                outbox.ScheduleDrain();
+                outbox.ScheduleDrain(batchRunning: Executing is not null);
                 break;
             case ClientOutbox.Outcome.OverLimit:
                 DisconnectOverLimit(_server, client);

@@ -55,6 +55,7 @@ public sealed class Dispatcher
             // A subscriber's replies join its pushes while the lock still keeps publishers out, so they stay in order.
             if (ctx.Client.PubSub?.Outbox is { Active: true } outbox) pubsub.QueueReplies(ctx.Client, outbox);
             keyspaceLock.Exit();
+            ClientOutbox.RunDeferredDrains();
         }
     }
 

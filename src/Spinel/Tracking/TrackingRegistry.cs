@@ -292,7 +292,7 @@ public sealed class TrackingRegistry
         switch (outbox.AppendRaw(frame, limit))
         {
             case ClientOutbox.Outcome.StartDrain:
-                outbox.ScheduleDrain();
+                outbox.ScheduleDrain(batchRunning: _server.PubSub.Executing is not null);
                 break;
             case ClientOutbox.Outcome.OverLimit:
                 PubSubRegistry.DisconnectOverLimit(_server, target);
