@@ -46,11 +46,12 @@ Console.CancelKeyPress += (_, e) =>
 await server.Completion;
 return 0;
 
-// Socket continuations run on the epoll thread that saw the data instead of hopping to the thread
-// pool: the connection loop only parses, runs a short locked batch and sends, so this is the cheapest
-// path. io-threads (Redis's name, default 1) sets how many such threads serve all connections; one
-// thread never contends for the keyspace lock, which is fastest on small machines. Both settings are
-// read when the first socket is created, so they must be in place before the server starts.
+// Where Spinel's own epoll loops do not serve the sockets (not Linux x64, or SPINEL_SOCKET_ENGINE=dotnet), the .NET
+// socket engine does: these make its continuations run on the epoll thread that saw the data instead of hopping to
+// the thread pool, the cheapest path for a loop that only parses, runs a short locked batch and sends. io-threads
+// (Redis's name, default 1) sets how many such threads serve all connections, in either engine; one thread never
+// contends for the keyspace lock, which is fastest on small machines. Both variables are read when the first socket
+// is created, so they must be in place before the server starts.
 static void ConfigureSocketThreads(ServerConfig config)
 {
     if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)

@@ -17,7 +17,7 @@ internal sealed class ClientConnection
     private const int InitialBufferSize = 4096;
     internal const int MaxBatch = 128;
 
-    private readonly Socket _socket;
+    private readonly Transport _transport;
     private readonly SpinelServer _server;
     private readonly RequestParser _parser = new();
     private readonly RespWriter _writer = new();
@@ -33,16 +33,17 @@ internal sealed class ClientConnection
     private int _end;
     private int _closed;
 
-    public ClientConnection(Socket socket, SpinelServer server)
+    public ClientConnection(Transport transport, SpinelServer server)
     {
-        _socket = socket;
+        _transport = transport;
         _server = server;
+        var socket = transport.Socket;
         Session = new ClientSession(socket.RemoteEndPoint?.ToString() ?? "?", socket.LocalEndPoint?.ToString() ?? "?", _writer, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())
         {
             Disconnect = Close,
         };
         Session.Authenticated = !server.Config.AuthRequired;
-        Session.PubSub = new Subscriptions(new ClientOutbox(socket));
+        Session.PubSub = new Subscriptions(new ClientOutbox(transport));
         _context = new CommandContext(server, Session, _writer);
         _parser.MaxBulkLength = server.Config.ProtoMaxBulkLen;
     }
@@ -65,7 +66,8 @@ internal sealed class ClientConnection
                 else
                 {
                     int n = -1;
-                    if (_server.Scripts.Running.HoldsIoThread && _blockedReceive is null && !Dispatcher.OnIoThread) n = ReceiveWhileIoThreadIsHeld();
+                    if (_server.Scripts.Running.HoldsIoThread && !_transport.ServedWhileIoThreadIsHeld && _blockedReceive is null && !Dispatcher.OnIoThread)
+                        n = ReceiveWhileIoThreadIsHeld();
                     if (n < 0) n = await ReceiveAsync().ConfigureAwait(false);
                     if (n == 0) break;
                     _end += n;
@@ -125,8 +127,12 @@ internal sealed class ClientConnection
         MakeRoomToReceive();
         while (_server.Scripts.Running.HoldsIoThread)
         {
-            if (_socket.Poll(TimeSpan.FromMilliseconds(50), SelectMode.SelectRead))
-                return _socket.Receive(_in, _end, _in.Length - _end, SocketFlags.None);
+            if (!_transport.Socket.Poll(TimeSpan.FromMilliseconds(50), SelectMode.SelectRead)) continue;
+            try
+            {
+                return _transport.Socket.Receive(_in, _end, _in.Length - _end, SocketFlags.None);
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock) { } // the socket is non-blocking
         }
         return -1;
     }
@@ -139,7 +145,7 @@ internal sealed class ClientConnection
             return new ValueTask<int>(pending);
         }
         MakeRoomToReceive();
-        return _socket.ReceiveAsync(_in.AsMemory(_end), SocketFlags.None);
+        return _transport.ReceiveAsync(_in.AsMemory(_end));
     }
 
     /// <summary>
@@ -174,7 +180,7 @@ internal sealed class ClientConnection
             if (_blockedReceive is null && _end - _start < MaxBufferedWhileBlocked)
             {
                 MakeRoomToReceive();
-                _blockedReceive = _socket.ReceiveAsync(_in.AsMemory(_end), SocketFlags.None).AsTask();
+                _blockedReceive = _transport.ReceiveAsync(_in.AsMemory(_end)).AsTask();
             }
             var done = await Task.WhenAny(WaitTasks(blocked.Woken.Task, _blockedReceive, timer)).ConfigureAwait(false);
             if (done == blocked.Woken.Task) return true;
@@ -219,7 +225,7 @@ internal sealed class ClientConnection
         }
         try
         {
-            await _socket.SendAsync(_writer.WrittenMemory, SocketFlags.None).ConfigureAwait(false);
+            await _transport.SendAsync(_writer.WrittenMemory).ConfigureAwait(false);
         }
         finally
         {
@@ -317,12 +323,7 @@ internal sealed class ClientConnection
     public void Close()
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0) return;
-        try
-        {
-            _socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (SocketException) { }
-        catch (ObjectDisposedException) { }
-        _socket.Dispose();
+        _transport.Shutdown();
+        _transport.Dispose();
     }
 }

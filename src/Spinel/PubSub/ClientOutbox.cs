@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Spinel.Config;
+using Spinel.Networking;
 
 namespace Spinel.PubSub;
 
@@ -10,7 +11,7 @@ namespace Spinel.PubSub;
 /// flushes. The publisher never touches the subscriber's socket, so a slow reader cannot slow it down; a
 /// reader that falls behind by more than its client-output-buffer-limit is disconnected instead.
 /// </summary>
-internal sealed class ClientOutbox(Socket socket) : IThreadPoolWorkItem
+internal sealed class ClientOutbox(Transport transport) : IThreadPoolWorkItem
 {
     private const int InitialSize = 4096;
     private const int KeptSize = 64 * 1024; // a buffer grown past this for a burst is dropped once sent
@@ -203,8 +204,7 @@ internal sealed class ClientOutbox(Socket socket) : IThreadPoolWorkItem
                     _pendingLength = 0;
                     _inFlight = length;
                 }
-                int sent = 0;
-                while (sent < length) sent += await socket.SendAsync(_sending.AsMemory(sent, length - sent), SocketFlags.None).ConfigureAwait(false);
+                await transport.SendAsync(_sending.AsMemory(0, length)).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)

@@ -55,7 +55,8 @@ public sealed class Dispatcher
             // A subscriber's replies join its pushes while the lock still keeps publishers out, so they stay in order.
             if (ctx.Client.PubSub?.Outbox is { Active: true } outbox) pubsub.QueueReplies(ctx.Client, outbox);
             keyspaceLock.Exit();
-            ClientOutbox.RunDeferredDrains();
+            // An epoll loop sends them once its turn is done, for every client it served (see EpollLoop).
+            if (!Networking.Epoll.EpollLoop.OnLoopThread) ClientOutbox.RunDeferredDrains();
         }
     }
 

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Spinel.Commands;
 using Spinel.Config;
 using Spinel.Networking;
+using Spinel.Networking.Epoll;
 using Spinel.PubSub;
 using Spinel.Storage;
 using Spinel.Tracking;
@@ -146,6 +147,11 @@ public sealed class SpinelServer : IAsyncDisposable
             _listeners.Add(socket);
         }
         EndPoints = endpoints;
+        if (EpollLoop.IsSupported && Environment.GetEnvironmentVariable("SPINEL_SOCKET_ENGINE") != "dotnet")
+        {
+            _loops = new EpollLoop[int.Parse(Config.Find("io-threads")!.Get(), System.Globalization.CultureInfo.InvariantCulture)];
+            for (int i = 0; i < _loops.Length; i++) _loops[i] = new EpollLoop($"spinel-io-{i}");
+        }
         foreach (var listener in _listeners) _background.Add(StartAcceptThread(listener));
         _background.Add(Task.Run(() => CronLoopAsync(_stopping.Token)));
         Log.Notice($"Server initialized, listening on {string.Join(", ", endpoints)}");
@@ -222,12 +228,33 @@ public sealed class SpinelServer : IAsyncDisposable
                 _ = RefuseAsync(socket);
                 continue;
             }
-            var connection = new ClientConnection(socket, this);
+            ClientConnection connection;
+            try
+            {
+                connection = new ClientConnection(CreateTransport(socket), this);
+            }
+            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+            {
+                Log.Warning($"Could not set up a client connection: {e.Message}");
+                socket.Dispose();
+                continue;
+            }
             Clients.Add(connection);
             // Not started here: its first request may already be waiting, and running it here (a script may take
             // seconds) would keep every later client from being accepted meanwhile.
             ThreadPool.UnsafeQueueUserWorkItem(static c => _ = c.RunAsync(), connection, preferLocal: false);
         }
+    }
+
+    private EpollLoop[]? _loops;
+    private int _nextLoop;
+
+    /// <summary>Each connection goes to one of io-threads epoll loops, in turn; without epoll, to the .NET socket engine.</summary>
+    private Transport CreateTransport(Socket socket)
+    {
+        if (_loops is null) return new SocketTransport(socket);
+        var loop = _loops[(int)((uint)Interlocked.Increment(ref _nextLoop) % (uint)_loops.Length)];
+        return new EpollTransport(socket, loop);
     }
 
     private static async Task RefuseAsync(Socket socket)
@@ -330,6 +357,7 @@ public sealed class SpinelServer : IAsyncDisposable
         Clients.CloseAll();
         _ = Task.WhenAll(_background).ContinueWith(_ =>
         {
+            foreach (var loop in _loops ?? []) loop.Dispose();
             Log.Notice("Spinel is now ready to exit, bye bye...");
             _stopped.TrySetResult();
         }, TaskScheduler.Default);

@@ -30,7 +30,11 @@ public sealed class ExternalServer : IAsyncDisposable
     public static Task<ExternalServer> StartAsync(params string[] extraArgs) => StartWithConfigAsync(null, extraArgs);
 
     /// <summary>Starts with an optional config file first, as redis-server takes it, then --port/--bind and the overrides.</summary>
-    public static async Task<ExternalServer> StartWithConfigAsync(string? configFile, params string[] extraArgs)
+    public static Task<ExternalServer> StartWithConfigAsync(string? configFile, params string[] extraArgs) =>
+        StartWithEnvironmentAsync(configFile, new Dictionary<string, string>(), extraArgs);
+
+    /// <summary>As <see cref="StartWithConfigAsync"/>, with environment variables set for the process.</summary>
+    public static async Task<ExternalServer> StartWithEnvironmentAsync(string? configFile, IReadOnlyDictionary<string, string> environment, params string[] extraArgs)
     {
         int port = RedisOracle.FreePort();
         var psi = new ProcessStartInfo("dotnet")
@@ -39,6 +43,7 @@ public sealed class ExternalServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment) psi.Environment[name] = value;
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "spinel-server.dll"));
         if (configFile is not null) psi.ArgumentList.Add(configFile);
         foreach (var a in new[] { "--port", port.ToString(), "--bind", "127.0.0.1" }.Concat(extraArgs)) psi.ArgumentList.Add(a);
