@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Spinel vs redis-server (vs Garnet when installed), side by side on loopback, in interleaved rounds.
 # Usage: bench/run.sh [rounds]      env: REQUESTS (default 300000), GARNET (path to garnet-server),
-#   ONLY (a regex: run just the workloads whose label matches), MEMORY=0 (skip the memory and expiry runs)
+#   ONLY (a regex: run just the workloads whose label matches), MEMORY=0 (skip the memory and expiry runs), PIN=1 (pin servers and load to
+#   separate CPUs)
 # After a warm-up pass, prints requests/second per server (median of the rounds, server order rotated
 # each round) and the ratio Spinel/Redis,
 # then resident bytes per key after loading 1M keys with 10-byte values by pipelined SET.
@@ -19,6 +20,12 @@ MULTI_LOAD_DLL=bench/multi-load/bin/Release/net10.0/multi-load.dll
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() { for _ in $(seq 100); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "server on $1 did not start"; exit 1; }
 
+# PIN=1 runs the servers on CPU 1 and the load (redis-benchmark, subscribers) on CPU 0, so client and server never
+# share a core; every server then gets the same one core (Garnet, multi-threaded, is held to it too). Off by default:
+# on the 2-core reference machine it did not make whole runs steadier, and it lowers every -P 1 figure alike.
+if [ "${PIN:-0}" = 1 ] && [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then SERVER_ON=(taskset -c 1); CLIENT_ON=(taskset -c 0)
+else SERVER_ON=(); CLIENT_ON=(); fi
+
 declare -A PORT PID
 names=(spinel redis)
 GARNET=${GARNET:-$(command -v garnet-server || ls ~/.dotnet/tools/garnet-server /opt/garnet/garnet-server 2>/dev/null | head -n1 || true)}
@@ -31,9 +38,9 @@ start_server() {
   local n=$1
   if [ -n "${PID[$n]:-}" ]; then kill "${PID[$n]}" 2>/dev/null || true; wait "${PID[$n]}" 2>/dev/null || true; fi
   case $n in
-    spinel) dotnet "$SPINEL_DLL" --port "${PORT[spinel]}" --bind 127.0.0.1 --loglevel warning >/dev/null & PID[spinel]=$! ;;
-    redis) redis-server --port "${PORT[redis]}" --bind 127.0.0.1 --save '' --appendonly no --loglevel warning >/dev/null & PID[redis]=$! ;;
-    garnet) "$GARNET" --port "${PORT[garnet]}" --bind 127.0.0.1 >/dev/null 2>&1 & PID[garnet]=$! ;;
+    spinel) "${SERVER_ON[@]}" dotnet "$SPINEL_DLL" --port "${PORT[spinel]}" --bind 127.0.0.1 --loglevel warning >/dev/null & PID[spinel]=$! ;;
+    redis) "${SERVER_ON[@]}" redis-server --port "${PORT[redis]}" --bind 127.0.0.1 --save '' --appendonly no --loglevel warning >/dev/null & PID[redis]=$! ;;
+    garnet) "${SERVER_ON[@]}" "$GARNET" --port "${PORT[garnet]}" --bind 127.0.0.1 >/dev/null 2>&1 & PID[garnet]=$! ;;
   esac
   wait_port "${PORT[$n]}"
 }
@@ -91,13 +98,13 @@ workloads=(
 # bench/multi-load (MULTI, 3 SETs, EXEC per request: redis-benchmark sends one command per request).
 load() {
   local port=$1 n=$2 format=$3; shift 3
-  if [ "$1" = "@multi-load" ]; then dotnet "$MULTI_LOAD_DLL" -p "$port" -c 50 -r 100000 -n "$n"
-  else redis-benchmark -p "$port" -c 50 -r 100000 -n "$n" "$format" "$@"; fi
+  if [ "$1" = "@multi-load" ]; then "${CLIENT_ON[@]}" dotnet "$MULTI_LOAD_DLL" -p "$port" -c 50 -r 100000 -n "$n"
+  else "${CLIENT_ON[@]}" redis-benchmark -p "$port" -c 50 -r 100000 -n "$n" "$format" "$@"; fi
 }
 # subscribers PORT COUNT: starts COUNT redis-cli readers of bench:chan (output to /dev/null), waits until all are subscribed.
 SUB_PIDS=()
 subscribers() {
-  for _ in $(seq "$2"); do redis-cli -p "$1" SUBSCRIBE bench:chan >/dev/null 2>&1 & SUB_PIDS+=($!); done
+  for _ in $(seq "$2"); do "${CLIENT_ON[@]}" redis-cli -p "$1" SUBSCRIBE bench:chan >/dev/null 2>&1 & SUB_PIDS+=($!); done
   for _ in $(seq 100); do [ "$(redis-cli -p "$1" PUBSUB NUMSUB bench:chan | tail -n1)" = "$2" ] && return 0; sleep 0.1; done
 }
 stop_subscribers() { for p in "${SUB_PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; SUB_PIDS=(); }
@@ -145,7 +152,8 @@ for w in "${workloads[@]}"; do
   printf '%-12s' "$label"
   declare -A m=()
   for n in "${names[@]}"; do
-    m[$n]=$(grep -F "$label|$n|" "$results" | cut -d'|' -f3 | median)
+    # Whole-field match: "SET -P 1" must not also pick up the rows of "MULTI_3xSET -P 1".
+    m[$n]=$(awk -F'|' -v l="$label" -v s="$n" '$1 == l && $2 == s {print $3}' "$results" | median)
     printf '%14.0f' "${m[$n]}"
   done
   awk -v a="${m[spinel]}" -v b="${m[redis]}" 'BEGIN {printf "%15.2fx", (b > 0 ? a / b : 0)}'

@@ -52,8 +52,8 @@ internal sealed unsafe class EpollLoop : IDisposable
         _stallWatch = new Timer(static l => ((EpollLoop)l!).CheckStall(), this, StallMs, StallMs);
     }
 
-    /// <summary>Starts delivering the socket's events to <paramref name="transport"/>; returns its slot key.</summary>
-    public ulong Register(EpollTransport transport, int fd)
+    /// <summary>Starts delivering the socket's events to <paramref name="transport"/>, and sets its key.</summary>
+    public void Register(EpollTransport transport, int fd)
     {
         ulong key;
         lock (_slotsLock)
@@ -71,14 +71,15 @@ internal sealed unsafe class EpollLoop : IDisposable
             _slots[slot] = transport;
             // The generation tells a stale event (already fetched for a slot's previous owner) from a new one.
             key = (ulong)(uint)slot | (ulong)++_generation << 32;
+            transport.Key = key;
         }
         var ev = new Libc.EpollEvent { Events = Libc.EpollIn | Libc.EpollOut | Libc.EpollRdHup | Libc.EpollEt, Data = key };
         if (Libc.epoll_ctl(_epoll, Libc.EpollCtlAdd, fd, &ev) != 0)
         {
+            int errno = Marshal.GetLastPInvokeError();
             Unregister(key, -1);
-            throw new IOException($"epoll_ctl failed: errno {Marshal.GetLastPInvokeError()}");
+            throw new IOException($"epoll_ctl failed: errno {errno}");
         }
-        return key;
     }
 
     /// <summary>Stops the events of a socket about to close (<paramref name="fd"/> -1: not registered).</summary>

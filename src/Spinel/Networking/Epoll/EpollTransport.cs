@@ -31,13 +31,13 @@ internal sealed class EpollTransport : Transport, IValueTaskSource<int>
         socket.Blocking = false;
         _loop = loop;
         _handle = socket.SafeHandle;
-        Key = loop.Register(this, (int)_handle.DangerousGetHandle());
+        loop.Register(this, (int)_handle.DangerousGetHandle());
     }
 
     public override bool ServedWhileIoThreadIsHeld => true;
 
-    /// <summary>Slot and generation on the loop: events carry it.</summary>
-    public ulong Key { get; }
+    /// <summary>Slot and generation on the loop, set by <see cref="EpollLoop.Register"/>: events carry it.</summary>
+    public ulong Key { get; set; }
 
     public override ValueTask<int> ReceiveAsync(Memory<byte> buffer)
     {

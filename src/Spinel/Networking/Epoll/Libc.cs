@@ -41,8 +41,5 @@ internal static unsafe partial class Libc
     public static partial nint write(int fd, byte* buffer, nint length);
 
     [LibraryImport("libc", SetLastError = true)]
-    public static partial nint read(int fd, byte* buffer, nint length);
-
-    [LibraryImport("libc", SetLastError = true)]
     public static partial int close(int fd);
 }
