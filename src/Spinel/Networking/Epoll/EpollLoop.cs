@@ -29,6 +29,7 @@ internal sealed unsafe class EpollLoop : IDisposable
     // Stall watch: the loop thread's turns, and when the current one started (see CheckStall).
     private const int StallMs = 100;
     private readonly Timer _stallWatch;
+    private readonly Func<bool> _heldByScript;
     private long _turns;
     private long _turnStartedMs;
     private bool _waiting;
@@ -40,8 +41,11 @@ internal sealed unsafe class EpollLoop : IDisposable
 
     public static bool IsSupported => OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64;
 
-    public EpollLoop(string name)
+    /// <param name="name">The thread's name.</param>
+    /// <param name="heldByScript">Whether a script now runs on an I/O thread (the only stall a stand-in is for).</param>
+    public EpollLoop(string name, Func<bool> heldByScript)
     {
+        _heldByScript = heldByScript;
         _epoll = Libc.epoll_create1(Libc.EpollCloexec);
         if (_epoll < 0) throw new IOException($"epoll_create1 failed: errno {Marshal.GetLastPInvokeError()}");
         _wake = Libc.eventfd(0, Libc.EfdCloexec);
@@ -95,14 +99,17 @@ internal sealed unsafe class EpollLoop : IDisposable
     }
 
     /// <summary>
-    /// Something has held the loop's thread in one turn for longer than <see cref="StallMs"/>: a script that wrote
-    /// and then runs on (it cannot move, see ScriptPlacement). A stand-in thread serves the loop's sockets until
+    /// A script has held the loop's thread in one turn for longer than <see cref="StallMs"/>: one that wrote and
+    /// then runs on (it cannot move, see ScriptPlacement). A stand-in thread serves the loop's sockets until
     /// that turn ends, so every client, waiting or new, still gets BUSY replies and can send SCRIPT KILL or
     /// SHUTDOWN NOSAVE, as in Redis.
     /// </summary>
     private void CheckStall()
     {
         if (_stopping || _standIn || Volatile.Read(ref _waiting) || Environment.TickCount64 - Volatile.Read(ref _turnStartedMs) < StallMs) return;
+        // Only for a script: a turn that is merely slow (the machine is loaded) must keep its order. The events it
+        // has fetched and not yet run would otherwise be overtaken by later ones the stand-in runs first.
+        if (!_heldByScript()) return;
         _standIn = true;
         Interlocked.Increment(ref _threads);
         new Thread(() => RunTurns(stopWhenUnstalled: true)) { IsBackground = true, Name = _thread.Name + "-standin" }.Start();

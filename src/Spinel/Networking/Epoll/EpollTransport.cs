@@ -67,44 +67,47 @@ internal sealed class EpollTransport : Transport, IValueTaskSource<int>
             if (n >= 0)
             {
                 // A short read emptied the socket: what arrives next brings an edge.
-                if (n < buffer.Length) MarkNotReady(ref _readReady, ref _readEdges, edges);
+                if (n < buffer.Length) MarkNotReadable(edges);
                 received = (int)n;
                 return true;
             }
-            if (errno == Libc.EAGAIN) MarkNotReady(ref _readReady, ref _readEdges, edges);
+            if (errno == Libc.EAGAIN) MarkNotReadable(edges);
             else if (errno != Libc.EINTR) throw new SocketException((int)SocketError.ConnectionReset);
         }
     }
 
-    private void MarkNotReady(ref bool ready, ref int edges, int edgesBefore)
+    private void MarkNotReadable(int edgesBefore)
     {
         lock (_gate)
         {
-            if (edges == edgesBefore) ready = false;
+            if (_readEdges == edgesBefore) _readReady = false;
         }
     }
 
-    public override ValueTask SendAsync(ReadOnlyMemory<byte> data)
+    public override ValueTask SendAsync(ReadOnlyMemory<byte> data) =>
+        TrySend(ref data, out int edges) ? default : SendWhenWritableAsync(data, edges);
+
+    /// <summary>
+    /// Sends what the socket takes: true once all is sent; false when it would block, with <paramref name="data"/>
+    /// the rest and <paramref name="edges"/> the write edges seen before the call that blocked.
+    /// </summary>
+    private bool TrySend(ref ReadOnlyMemory<byte> data, out int edges)
     {
-        while (!data.IsEmpty)
+        while (true)
         {
-            int edges = Volatile.Read(ref _writeEdges);
+            edges = Volatile.Read(ref _writeEdges);
+            if (data.IsEmpty) return true;
             nint n = Call(MemoryMarshal.AsMemory(data).Span, receive: false, out int errno);
-            if (n >= 0)
-            {
-                data = data[(int)n..];
-                continue;
-            }
-            if (errno == Libc.EAGAIN) return SendWhenWritableAsync(data, edges);
-            if (errno != Libc.EINTR) throw new SocketException((int)SocketError.ConnectionReset);
+            if (n >= 0) data = data[(int)n..];
+            else if (errno == Libc.EAGAIN) return false;
+            else if (errno != Libc.EINTR) throw new SocketException((int)SocketError.ConnectionReset);
         }
-        return default;
     }
 
     /// <summary>The socket's send buffer is full (a reader that does not keep up): waits for room, then goes on.</summary>
     private async ValueTask SendWhenWritableAsync(ReadOnlyMemory<byte> data, int edges)
     {
-        while (true)
+        do
         {
             Task? wait = null;
             lock (_gate)
@@ -113,20 +116,8 @@ internal sealed class EpollTransport : Transport, IValueTaskSource<int>
                 if (_writeEdges == edges) wait = (_writable = new TaskCompletionSource()).Task;
             }
             if (wait is not null) await wait.ConfigureAwait(false);
-            while (true)
-            {
-                edges = Volatile.Read(ref _writeEdges);
-                nint n = Call(MemoryMarshal.AsMemory(data).Span, receive: false, out int errno);
-                if (n >= 0)
-                {
-                    data = data[(int)n..];
-                    if (data.IsEmpty) return;
-                    continue;
-                }
-                if (errno == Libc.EAGAIN) break;
-                if (errno != Libc.EINTR) throw new SocketException((int)SocketError.ConnectionReset);
-            }
         }
+        while (!TrySend(ref data, out edges));
     }
 
     /// <summary>recv or send, holding the handle so a concurrent dispose cannot close (and the OS reuse) the descriptor meanwhile.</summary>
