@@ -7,9 +7,10 @@ namespace Spinel.PubSub;
 /// <summary>
 /// The output of a client that can receive pushes (a subscriber). Other connections append messages to it
 /// under the keyspace lock; its own replies join it at the end of each batch, so replies and pushes keep
-/// their order. A send loop drains it: started on the thread pool by a delivery, or run by the owner when it
-/// flushes. The publisher never touches the subscriber's socket, so a slow reader cannot slow it down; a
-/// reader that falls behind by more than its client-output-buffer-limit is disconnected instead.
+/// their order. A send loop drains it: started after a delivery (see <see cref="ScheduleDrain"/>), or run by the
+/// owner when it flushes. Its sends never wait on the subscriber (a full socket buffer continues asynchronously), so
+/// a slow reader cannot slow the publisher down; one that falls behind by more than its client-output-buffer-limit
+/// is disconnected instead.
 /// </summary>
 internal sealed class ClientOutbox(Transport transport) : IThreadPoolWorkItem
 {
@@ -132,9 +133,9 @@ internal sealed class ClientOutbox(Transport transport) : IThreadPoolWorkItem
     [ThreadStatic] private static List<ClientOutbox>? t_deferred;
 
     /// <summary>
-    /// Starts the send loop. During a client's batch (<paramref name="batchRunning"/>) it waits for the batch's end
-    /// (<see cref="RunDeferredDrains"/>, on the same thread, lock released): one send per subscriber per batch, and
-    /// no hand-off to another thread. Elsewhere (cron, timers) it runs on the thread pool, one work item per
+    /// Starts the send loop. During a client's batch (<paramref name="batchRunning"/>) it waits, on the same thread
+    /// with the lock released, for the end of the epoll loop's turn or, off a loop, of the batch
+    /// (<see cref="RunDeferredDrains"/>): one send per subscriber per turn, and no hand-off to another thread. Elsewhere (cron, timers) it runs on the thread pool, one work item per
     /// idle-to-busy change, without allocating.
     /// </summary>
     public void ScheduleDrain(bool batchRunning)

@@ -90,6 +90,15 @@ public sealed class ServerProcessTests
         return client;
     }
 
+    /// <summary>Sends SHUTDOWN NOSAVE through <paramref name="client"/> and asserts the process exits.</summary>
+    private static async Task ShutdownNosaveStopsAsync(ExternalServer server, RawClient client)
+    {
+        await client.SendAsync("SHUTDOWN", "NOSAVE");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!server.HasExited && watch.ElapsedMilliseconds < 10_000) await Task.Delay(20);
+        Assert.True(server.HasExited, "SHUTDOWN NOSAVE did not stop the server");
+    }
+
     private const string Spin = "local i = 0 while true do i = i + 1 end";
 
     /// <summary>Redis's reply to the caller of a script stopped by SCRIPT KILL.</summary>
@@ -186,10 +195,7 @@ public sealed class ServerProcessTests
         await UntilBusyAsync(other);
         Assert.Equal("-UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.\r\n",
             await other.CallAsync("SCRIPT", "KILL"));
-        await other.SendAsync("SHUTDOWN", "NOSAVE");
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (!server.HasExited && watch.ElapsedMilliseconds < 10_000) await Task.Delay(20);
-        Assert.True(server.HasExited, "SHUTDOWN NOSAVE did not stop the server");
+        await ShutdownNosaveStopsAsync(server, other);
     }
 
     // SPINEL_SOCKET_ENGINE=dotnet is the engine used where epoll is not (other systems): clients that connect while a
@@ -211,10 +217,7 @@ public sealed class ServerProcessTests
         await Task.Delay(500);
         await using var other = await RawClient.ConnectAsync(server.Port);
         await UntilBusyAsync(other);
-        await other.SendAsync("SHUTDOWN", "NOSAVE");
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (!server.HasExited && watch.ElapsedMilliseconds < 10_000) await Task.Delay(20);
-        Assert.True(server.HasExited, "SHUTDOWN NOSAVE did not stop the server");
+        await ShutdownNosaveStopsAsync(server, other);
     }
 
     [Fact]
