@@ -138,7 +138,7 @@ for round in $(seq "$ROUNDS"); do
       # shellcheck disable=SC2086
       rps=$( (load "${PORT[$n]}" "$REQUESTS" --csv $args 2>/dev/null || true) | awk -F'","' 'NR>1 {rps=$2} END {print rps}')
       stop_subscribers
-      echo "$label|$n|${rps:-0}" >> "$results"
+      echo "$label|$n|${rps:-0}|$round" >> "$results"
     done
   done
   echo "round $round done" >&2
@@ -147,6 +147,7 @@ done
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 printf '\n%-12s' "workload"; for n in "${names[@]}"; do printf '%14s' "$n"; done; printf '%16s' "spinel/redis"
 if [ "${#names[@]}" -gt 2 ]; then printf '%16s' "spinel/garnet"; fi; echo
+echo "(servers: median rps of the rounds; ratios: median of the rounds' ratios)"
 for w in "${workloads[@]}"; do
   label=${w%%|*}
   printf '%-12s' "$label"
@@ -156,8 +157,13 @@ for w in "${workloads[@]}"; do
     m[$n]=$(awk -F'|' -v l="$label" -v s="$n" '$1 == l && $2 == s {print $3}' "$results" | median)
     printf '%14.0f' "${m[$n]}"
   done
-  awk -v a="${m[spinel]}" -v b="${m[redis]}" 'BEGIN {printf "%15.2fx", (b > 0 ? a / b : 0)}'
-  if [ "${#names[@]}" -gt 2 ]; then awk -v a="${m[spinel]}" -v b="${m[garnet]}" 'BEGIN {printf "%15.2fx", (b > 0 ? a / b : 0)}'; fi
+  for other in redis garnet; do
+    [ -n "${PORT[$other]:-}" ] || continue
+    # The median of each round's ratio: the two runs of a round are seconds apart, so a slow spell of a noisy
+    # machine weighs on both sides of a ratio instead of on one server's median.
+    awk -F'|' -v l="$label" -v o="$other" '$1 == l && $2 == "spinel" {s[$4] = $3} $1 == l && $2 == o {r[$4] = $3}
+      END {for (k in s) if (r[k] > 0) print s[k] / r[k]}' "$results" | median | awk '{printf "%15.2fx", $1}'
+  done
   echo
 done
 rm -f "$results"

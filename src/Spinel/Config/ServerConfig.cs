@@ -58,6 +58,13 @@ public sealed partial class ServerConfig
     /// <summary>busy-reply-threshold (alias lua-time-limit), in ms: past it a running script makes other clients' commands fail with BUSY.</summary>
     public long BusyReplyThreshold { get; private set; } = 5000;
 
+    /// <summary>
+    /// io-busy-poll-us (Spinel's own): how long an I/O loop that is kept busy polls for more work before it sleeps.
+    /// A request that finds its loop polling is read without a wake-up, which on loopback the sender pays for;
+    /// 0 turns polling off.
+    /// </summary>
+    public long IoBusyPollMicros { get; private set; } = 50;
+
     /// <summary>DEBUG SET-ACTIVE-EXPIRE: whether the background expiry cycle runs.</summary>
     public bool ActiveExpireEnabled { get; set; } = true;
 
@@ -231,6 +238,7 @@ public sealed partial class ServerConfig
         AddLong("hz", 0, int.MaxValue, () => Hz, v => Hz = (int)Math.Clamp(v, 1, 500));
         AddEnum("enable-debug-command", ["no", "yes", "local"], () => EnableDebugCommand, v => EnableDebugCommand = v, immutable: true);
         AddEnum("enable-protected-configs", ["no", "yes", "local"], () => EnableProtectedConfigs, v => EnableProtectedConfigs = v, immutable: true);
+        AddLong("io-busy-poll-us", 0, 1_000_000, () => IoBusyPollMicros, v => IoBusyPollMicros = v);
         AddLong("tcp-backlog", 0, int.MaxValue, () => TcpBacklog, v => TcpBacklog = v, immutable: true);
         AddString("logfile", () => LogFile, v =>
         {

@@ -150,7 +150,7 @@ public sealed class SpinelServer : IAsyncDisposable
         if (EpollLoop.IsSupported && Environment.GetEnvironmentVariable("SPINEL_SOCKET_ENGINE") != "dotnet")
         {
             _loops = new EpollLoop[int.Parse(Config.Find("io-threads")!.Get(), System.Globalization.CultureInfo.InvariantCulture)];
-            for (int i = 0; i < _loops.Length; i++) _loops[i] = new EpollLoop($"spinel-io-{i}", () => Scripts.Running.HoldsIoThread);
+            for (int i = 0; i < _loops.Length; i++) _loops[i] = new EpollLoop($"spinel-io-{i}", () => Scripts.Running.HoldsIoThread, () => Config.IoBusyPollMicros);
         }
         foreach (var listener in _listeners) _background.Add(StartAcceptThread(listener));
         _background.Add(Task.Run(() => CronLoopAsync(_stopping.Token)));

@@ -198,6 +198,33 @@ public sealed class ServerProcessTests
         await ShutdownNosaveStopsAsync(server, other);
     }
 
+    // io-busy-poll-us: a loop kept busy polls before it sleeps, but one whose requests come far apart must sleep
+    // between them: a poll after each would burn its whole length.
+    [Fact]
+    public async Task An_io_loop_polls_only_while_requests_come_sooner_than_its_poll_would_last()
+    {
+        await using var server = await ExternalServer.StartAsync("--io-busy-poll-us", "10000");
+        await using var client = await RawClient.ConnectAsync(server.Port);
+        for (int i = 0; i < 2000; i++) Assert.Equal("+PONG\r\n", await client.CallAsync("PING"));
+
+        using var process = System.Diagnostics.Process.GetProcessById(server.ProcessId);
+        var before = process.TotalProcessorTime;
+        for (int i = 0; i < 40; i++)
+        {
+            await Task.Delay(50);
+            Assert.Equal("+PONG\r\n", await client.CallAsync("PING"));
+        }
+        process.Refresh();
+        var cpu = process.TotalProcessorTime - before;
+        // Polling 10 ms after each of the 40 requests would take 400 ms.
+        Assert.True(cpu < TimeSpan.FromMilliseconds(150), $"{cpu.TotalMilliseconds} ms of CPU for 40 requests 50 ms apart");
+
+        Assert.Equal("-ERR CONFIG SET failed (possibly related to argument 'io-busy-poll-us') - argument must be between 0 and 1000000 inclusive\r\n",
+            await client.CallAsync("CONFIG", "SET", "io-busy-poll-us", "-1"));
+        Assert.Equal("+OK\r\n", await client.CallAsync("CONFIG", "SET", "io-busy-poll-us", "0"));
+        for (int i = 0; i < 100; i++) Assert.Equal("+PONG\r\n", await client.CallAsync("PING"));
+    }
+
     // SPINEL_SOCKET_ENGINE=dotnet is the engine used where epoll is not (other systems): clients that connect while a
     // script holds its I/O thread are read with poll instead of a stand-in thread.
     [Fact]
