@@ -123,6 +123,10 @@ internal sealed class RedisLuaApi
         if ((spec.Flags & (CommandFlags.Write | CommandFlags.MayReplicate)) != 0) run.Movable = false;
 
         _server.Dispatcher.RunQueued(_context, spec, _args);
+        // A read by the script makes its caller remember the keys the script was given (KEYS), not the ones read:
+        // Redis 7.0 takes them from the caller's command (7.2 takes the read command's).
+        if (run.Caller.Client.Tracking is { Enabled: true } tracking && spec.Is(CommandFlags.ReadOnly))
+            _server.Tracking.RememberReads(run.Caller.Command, run.Caller.Args, run.Caller.Client.Id, tracking);
         var written = _replies.WrittenSpan;
         bool failed = written.Length > 0 && written[0] == (byte)'-';
         int at = 0;

@@ -300,7 +300,8 @@ public sealed class Dispatcher
         long nestedBefore = _nestedErrors;
         spec.Handler!(ctx);
         if (ctx.Client.ResumeOnThreadPool) return start; // not counted: it runs again on the thread pool
-        if (ctx.Client.Tracking is { Enabled: true } tracking && spec.Is(CommandFlags.ReadOnly)) _server.Tracking.RememberReads(ctx, tracking);
+        if (ctx.Client.Tracking is { Enabled: true } tracking && spec.Is(CommandFlags.ReadOnly))
+            _server.Tracking.RememberReads(spec, ctx.Args, ctx.Client.Id, tracking);
         long end = Stopwatch.GetTimestamp();
         var stats = _server.Commands.StatsOf(spec);
         stats.Calls++;

@@ -1,3 +1,4 @@
+using Spinel.Protocol;
 using System.Buffers;
 using Spinel.Commands;
 using Spinel.Networking;
@@ -123,14 +124,12 @@ public sealed class TrackingRegistry
     }
 
     /// <summary>After a read-only command of a tracking client: remembers its keys (found from the command's key specs).</summary>
-    internal void RememberReads(CommandContext ctx, TrackingState state)
+    internal void RememberReads(CommandSpec spec, ArgumentList args, long clientId, TrackingState state)
     {
-        var spec = ctx.Command;
         if (!state.RemembersReads || spec.Is(CommandFlags.PubSub)) return;
-        var args = ctx.Args;
         _keyRefs.Clear();
         spec.GetKeys(args.ToArrays(), _keyRefs);
-        foreach (var key in _keyRefs) _table.Remember(args[key.Position], ctx.Client.Id);
+        foreach (var key in _keyRefs) _table.Remember(args[key.Position], clientId);
         if (_keyRefs.Count != 0) Armed = true;
         UpdateOverLimit();
     }

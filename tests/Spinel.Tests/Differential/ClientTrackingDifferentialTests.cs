@@ -100,6 +100,30 @@ public sealed class ClientTrackingDifferentialTests(DifferentialFixture fixture)
         "w: MSET trk:o1 v trk:o2 v trk:o3 v",
         "a: drain");
 
+    // Redis 7.0: a read inside a script makes the caller remember the script's KEYS (not the keys read), and a
+    // read-only script remembers its KEYS itself.
+    [SkippableFact]
+    public Task A_script_that_reads_makes_its_caller_track_the_keys_it_was_given() => AssertSameAsync(
+        "!a: HELLO 3",
+        "w: DEL trk:e1 trk:e2 trk:e3",
+        "a: CLIENT TRACKING ON",
+        "a: EVAL return(redis.call('get',KEYS[1])) 1 trk:e1",
+        "a: EVAL_RO return(redis.call('get','trk:e2')) 1 trk:e3",
+        "w: SET trk:e1 1; SET trk:e2 2; SET trk:e3 3",
+        "a: drain",
+        "a: EVAL return(redis.call('exists','trk:e1','trk:e2')) 0",
+        "a: EVAL return(redis.call('get','trk:e2')) 1 trk:e1",
+        "a: EVAL redis.call('set','trk:e2','y') 1 trk:e2",
+        "a: EVAL redis.call('set','trk:e3','x');return(redis.call('get','trk:e3')) 0",
+        "w: DEL trk:e1 trk:e2 trk:e3",
+        "a: drain",
+        "a: CLIENT TRACKING OFF",
+        "a: CLIENT TRACKING ON OPTIN",
+        "a: EVAL return(redis.call('get','trk:e1')) 0",
+        "a: CLIENT CACHING yes; EVAL return(redis.call('get','trk:e2')) 0",
+        "w: SET trk:e1 1; SET trk:e2 2",
+        "a: drain");
+
     [SkippableFact]
     public Task Bcast_sends_changed_keys_per_prefix_batched_and_sorted() => AssertSameAsync(
         "!a: HELLO 3",
