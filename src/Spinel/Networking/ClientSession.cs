@@ -57,7 +57,20 @@ public sealed class ClientSession
     internal bool ResumeOnThreadPool { get; set; }
 
     /// <summary>The transaction being queued, between MULTI and EXEC or DISCARD; null otherwise.</summary>
-    public Server.MultiState? Multi { get; internal set; }
+    public Server.MultiState? Multi { get; private set; }
+
+    // The last transaction's state, emptied, for the next MULTI.
+    private Server.MultiState? _spareMulti;
+
+    internal void BeginMulti() => Multi = _spareMulti ?? new Server.MultiState();
+
+    internal void EndMulti()
+    {
+        if (Multi is not { } multi) return;
+        multi.Reset();
+        _spareMulti = multi;
+        Multi = null;
+    }
 
     /// <summary>The keys this client WATCHes (created at its first WATCH).</summary>
     public Storage.WatchedKeys? Watched { get; internal set; }

@@ -64,18 +64,25 @@ public sealed class ArgumentList
     /// <summary>A copy that owns its bytes, for a command that outlives its input buffer (a blocked client's).</summary>
     public ArgumentList CopyOwned()
     {
+        var copy = new ArgumentList();
+        CopyOwnedInto(copy);
+        return copy;
+    }
+
+    /// <summary>Makes <paramref name="target"/> an owning copy of this list, reusing its buffer when big enough; returns the arguments' bytes.</summary>
+    internal int CopyOwnedInto(ArgumentList target)
+    {
         int total = 0;
         for (int i = 0; i < Count; i++) total += _lengths[i];
-        var copy = new ArgumentList();
-        copy.Reset(new byte[total]);
+        target.Reset(target.Buffer.Length >= total ? target.Buffer : new byte[total]);
         int at = 0;
         for (int i = 0; i < Count; i++)
         {
-            this[i].CopyTo(copy.Buffer.AsSpan(at));
-            copy.Add(at, _lengths[i]);
+            this[i].CopyTo(target.Buffer.AsSpan(at));
+            target.Add(at, _lengths[i]);
             at += _lengths[i];
         }
-        return copy;
+        return total;
     }
 
     /// <summary>Test and tooling helper: the arguments as arrays.</summary>

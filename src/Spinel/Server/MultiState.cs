@@ -21,12 +21,27 @@ public sealed class MultiState
 
     public (CommandSpec Spec, ArgumentList Args) this[int index] => _queue[index];
 
+    // Argument lists of earlier transactions, reused: a client running transactions in a loop allocates nothing.
+    private readonly List<ArgumentList> _spare = [];
+
     /// <summary>Queues a command; its arguments are copied, since the connection reuses its input buffer.</summary>
     internal void Add(CommandSpec spec, ArgumentList args)
     {
-        var copy = args.CopyOwned();
+        if (_queue.Count == _spare.Count) _spare.Add(new ArgumentList());
+        var copy = _spare[_queue.Count];
+        int bytes = args.CopyOwnedInto(copy);
         _queue.Add((spec, copy));
         RunsScript |= spec.RunsScript;
-        Bytes += copy.Buffer.Length + 16L * copy.Count;
+        Bytes += bytes + 16L * copy.Count;
+    }
+
+    /// <summary>Empties the transaction for the client's next MULTI; a big one's buffers are let go.</summary>
+    internal void Reset()
+    {
+        if (Bytes > 64 * 1024 || _spare.Count > 64) _spare.Clear();
+        _queue.Clear();
+        Aborted = false;
+        RunsScript = false;
+        Bytes = 0;
     }
 }

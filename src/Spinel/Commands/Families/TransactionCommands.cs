@@ -34,7 +34,7 @@ public static class TransactionCommands
             ctx.Reply.WriteError("ERR MULTI calls can not be nested");
             return;
         }
-        ctx.Client.Multi = new MultiState();
+        ctx.Client.BeginMulti();
         ctx.Reply.WriteOk();
     }
 
@@ -77,7 +77,7 @@ public static class TransactionCommands
         }
         finally
         {
-            client.Multi = null; // kept until now so CLIENT LIST inside the transaction shows it, as in Redis
+            client.EndMulti(); // kept until now so CLIENT LIST inside the transaction shows it, as in Redis
             ctx.CanBlock = couldBlock;
             ctx.Args = execArgs;
             ctx.Command = execSpec;
@@ -98,7 +98,7 @@ public static class TransactionCommands
     /// <summary>Leaves MULTI (if in it) and drops every watch and the dirty flag, as EXEC, DISCARD and RESET do.</summary>
     public static void Discard(Networking.ClientSession client, Keyspace keyspace)
     {
-        client.Multi = null;
+        client.EndMulti();
         Unwatch(client, keyspace);
     }
 
