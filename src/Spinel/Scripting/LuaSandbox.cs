@@ -5,7 +5,7 @@ namespace Spinel.Scripting;
 /// <summary>
 /// Protects a Lua state's globals as Redis 7.0 does. The globals table the code sees stays empty but for KEYS
 /// and ARGV: reads fall through to a second table holding the libraries (so a lookup is two raw gets, no call),
-/// an unknown name is an error instead of nil, and assigning a global is an error.
+/// an unknown name is an error instead of nil, and the globals and every library table are read-only.
 /// </summary>
 internal static class LuaSandbox
 {
@@ -22,12 +22,10 @@ internal static class LuaSandbox
             keys.Add(key);
         }
         foreach (var k in keys) globals.RawSet(k, LuaValue.Nil);
-        // Library tables (string, math, redis, ...) refuse new fields, as Redis's read-only tables do.
-        var refuseNew = new LuaTable(0, 1);
-        RedisLuaApi.Set(refuseNew, "__newindex", ReadOnly);
+        // Library tables (string, math, redis, ...) are read-only, as in Redis.
         foreach (var k in keys)
         {
-            if (real.RawGet(k) is { IsTable: true } library && library.AsTable.Metatable is null) library.AsTable.Metatable = refuseNew;
+            if (real.RawGet(k) is { IsTable: true } library) library.AsTable.ReadOnly = true;
         }
         real.RawSet(LuaString.FromAscii("_G"), globals);
         Override(real, api);
@@ -36,7 +34,8 @@ internal static class LuaSandbox
         RedisLuaApi.Set(real.Metatable, "__index", NonexistentGlobal);
         globals.Metatable = new LuaTable(0, 2);
         globals.Metatable.RawSet(Index, real);
-        RedisLuaApi.Set(globals.Metatable, "__newindex", ReadOnly);
+        // KEYS and ARGV are set by the host (RawSet), each run; scripts can change neither them nor any global.
+        globals.ReadOnly = real.ReadOnly = globals.Metatable.ReadOnly = real.Metatable.ReadOnly = true;
         return real;
     }
 
@@ -45,9 +44,9 @@ internal static class LuaSandbox
     /// <summary>A table whose reads of missing names and whose writes fail as Redis's protected tables do.</summary>
     public static void MakeStrict(LuaTable table)
     {
-        table.Metatable = new LuaTable(0, 2);
+        table.Metatable = new LuaTable(0, 1);
         RedisLuaApi.Set(table.Metatable, "__index", NonexistentGlobal);
-        RedisLuaApi.Set(table.Metatable, "__newindex", ReadOnly);
+        table.ReadOnly = table.Metatable.ReadOnly = true;
     }
 
     private static int NonexistentGlobal(LuaState lua, LuaArgs args)
@@ -55,8 +54,6 @@ internal static class LuaSandbox
         var name = args[1].CoerceToString()?.ToString() ?? args[1].TypeName;
         throw lua.Error($"Script attempted to access nonexistent global variable '{name}'");
     }
-
-    private static int ReadOnly(LuaState lua, LuaArgs args) => throw lua.Error("Attempt to modify a readonly table");
 
     /// <summary>
     /// Redis's pcall hands back an error table's err text rather than the table; its error() is the usual one, but

@@ -238,6 +238,20 @@ public sealed class StringCommandTests(SpinelFixture fixture) : IClassFixture<Sp
         Assert.InRange(arrays.Count, 1, 20);
     }
 
+    // A string SETRANGE creates gets room to spare as Redis's sdsgrowzero leaves: the APPEND after it reuses the
+    // buffer instead of copying the whole string (for a 512 MB string that copy took seconds on a loaded machine).
+    [Fact]
+    public void SETRANGE_on_a_missing_key_leaves_room_for_the_next_APPEND()
+    {
+        var key = Key("setrange-room");
+        Assert.Equal(2_000_001, (long)Db.Execute("SETRANGE", key, 2_000_000, "x"));
+        var buffer = Assert.IsType<StringBuffer>(ValueOf(key));
+        var data = buffer.Data;
+        Assert.Equal(2_000_003, Db.StringAppend(key, "yz"));
+        Assert.Same(data, Assert.IsType<StringBuffer>(ValueOf(key)).Data);
+        Assert.Equal("xyz", Db.StringGetRange(key, -3, -1));
+    }
+
     [Fact]
     public void Counters_store_canonical_digits_and_share_small_values()
     {

@@ -405,9 +405,10 @@ public static class StringCommands
                 return;
             }
             if (!CheckLength(ctx, offset, patch.Length)) return;
-            int length = (int)offset + patch.Length;
-            buffer = new StringBuffer([], length);
-            buffer.Length = length;
+            // Grown as an APPEND would grow it (with room to spare, as Redis's sdsgrowzero leaves), so a following
+            // APPEND does not copy the whole string.
+            buffer = new StringBuffer([], 0);
+            buffer.EnsureLength((int)offset + patch.Length);
             db.Set(key, buffer);
         }
         else

@@ -115,6 +115,7 @@ public sealed partial class LuaState
             LuaValue h;
             if (obj.O is LuaTable t)
             {
+                if (t.ReadOnly) throw RuntimeError(site, LuaTable.ReadOnlyMessage);
                 if (t.Metatable is null || t.RawGet(key).O is not null
                     || (h = FastMeta(t.Metatable, MetaNames.NewIndex)).O is null)
                 {

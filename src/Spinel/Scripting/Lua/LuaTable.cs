@@ -42,6 +42,14 @@ public sealed class LuaTable
 
     public LuaTable? Metatable { get; set; }
 
+    /// <summary>
+    /// A table Lua code may not change (Redis's protected library tables and globals): assignments, rawset,
+    /// setmetatable and the table library fail with <see cref="ReadOnlyMessage"/>. Host code still sets it with RawSet.
+    /// </summary>
+    public bool ReadOnly { get; set; }
+
+    public const string ReadOnlyMessage = "Attempt to modify a readonly table";
+
     /// <summary>Bit set of metamethods known absent, cleared on every write; lets the evaluator skip lookups.</summary>
     internal int AbsentFlags;
 

@@ -156,7 +156,7 @@ internal sealed class GlobalAssign(LuaString name, Expr value, SourcePos pos) : 
     {
         var v = value.Eval(ref f);
         var g = f.L.Globals;
-        if (g.Metatable is null)
+        if (g.Metatable is null && !g.ReadOnly)
             g.RawSet(name, v);
         else
             f.L.SetIndexSlow(g, name, v, pos, null);
@@ -171,7 +171,7 @@ internal sealed class IndexAssign(Expr obj, Expr key, Expr value, SourcePos pos)
         var o = obj.Eval(ref f);
         var k = key.Eval(ref f);
         var v = value.Eval(ref f);
-        if (o.O is LuaTable t && t.Metatable is null)
+        if (o.O is LuaTable t && t.Metatable is null && !t.ReadOnly)
             LuaState.RawSetChecked(t, k, v, pos);
         else
             f.L.SetIndexSlow(o, k, v, pos, obj.Describe);
@@ -211,7 +211,7 @@ internal sealed class GlobalTarget(LuaString name, SourcePos pos) : Target
     public override void Store(ref Frame f, int slot, LuaValue x)
     {
         var g = f.L.Globals;
-        if (g.Metatable is null)
+        if (g.Metatable is null && !g.ReadOnly)
             g.RawSet(name, x);
         else
             f.L.SetIndexSlow(g, name, x, pos, null);
@@ -234,7 +234,7 @@ internal sealed class IndexTarget(Expr obj, Expr key, SourcePos pos) : Target
     {
         var o = f.S.Slots[f.Base + slot];
         var k = f.S.Slots[f.Base + slot + 1];
-        if (o.O is LuaTable t && t.Metatable is null)
+        if (o.O is LuaTable t && t.Metatable is null && !t.ReadOnly)
             LuaState.RawSetChecked(t, k, v, pos);
         else
             f.L.SetIndexSlow(o, k, v, pos, obj.Describe);

@@ -69,6 +69,12 @@ internal static class TableLibrary
         return l.Return();
     }
 
+    /// <summary>Fails as Redis's Lua does when a change would reach a read-only table (checked at the first write).</summary>
+    private static void Writable(LuaTable t)
+    {
+        if (t.ReadOnly) throw new LuaException(LuaTable.ReadOnlyMessage);
+    }
+
     private static int Insert(LuaState l, LuaArgs a)
     {
         var t = a.CheckTable(0);
@@ -78,9 +84,11 @@ internal static class TableLibrary
         {
             case 2:
                 pos = e;
+                Writable(t);
                 break;
             case 3:
                 pos = a.CheckInt(1);
+                Writable(t);
                 if (pos > e)
                     e = pos;
                 for (var i = e; i > pos; i--)
@@ -100,6 +108,7 @@ internal static class TableLibrary
         var pos = a.OptInt(1, e);
         if (!(1 <= pos && pos <= e))
             return l.Return();
+        Writable(t);
         var v = t.RawGet(pos);
         for (; pos < e; pos++)
             t.RawSet(pos, t.RawGet(pos + 1));
@@ -131,6 +140,7 @@ internal static class TableLibrary
 
         private void Swap(int i, int j)
         {
+            Writable(t);
             var a = t.RawGet(i);
             t.RawSet(i, t.RawGet(j));
             t.RawSet(j, a);
