@@ -50,6 +50,12 @@ public sealed class LuaTable
 
     public const string ReadOnlyMessage = "Attempt to modify a readonly table";
 
+    /// <summary>For a library function about to write to the table (checked at its first write, as in Redis): Redis's error, without a position.</summary>
+    internal void CheckWritable()
+    {
+        if (ReadOnly) throw new LuaException(ReadOnlyMessage);
+    }
+
     /// <summary>Bit set of metamethods known absent, cleared on every write; lets the evaluator skip lookups.</summary>
     internal int AbsentFlags;
 

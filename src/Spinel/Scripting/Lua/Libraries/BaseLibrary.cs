@@ -93,7 +93,7 @@ internal static class BaseLibrary
         var mt = a[1];
         if (!mt.IsNil && !mt.IsTable)
             throw a.ArgError(1, "nil or table expected");
-        if (t.ReadOnly) throw new LuaException(LuaTable.ReadOnlyMessage);
+        t.CheckWritable();
         if (t.Metatable is not null && !t.Metatable.RawGet(MetatableKey).IsNil)
             throw l.Error("cannot change a protected metatable");
         t.Metatable = mt.IsNil ? null : mt.AsTable;
@@ -121,7 +121,7 @@ internal static class BaseLibrary
         var t = a.CheckTable(0);
         a.CheckAny(1);
         a.CheckAny(2);
-        if (t.ReadOnly) throw new LuaException(LuaTable.ReadOnlyMessage);
+        t.CheckWritable();
         t.RawSet(a[1], a[2]);
         return l.Return(t);
     }

@@ -69,12 +69,6 @@ internal static class TableLibrary
         return l.Return();
     }
 
-    /// <summary>Fails as Redis's Lua does when a change would reach a read-only table (checked at the first write).</summary>
-    private static void Writable(LuaTable t)
-    {
-        if (t.ReadOnly) throw new LuaException(LuaTable.ReadOnlyMessage);
-    }
-
     private static int Insert(LuaState l, LuaArgs a)
     {
         var t = a.CheckTable(0);
@@ -84,11 +78,11 @@ internal static class TableLibrary
         {
             case 2:
                 pos = e;
-                Writable(t);
+                t.CheckWritable();
                 break;
             case 3:
                 pos = a.CheckInt(1);
-                Writable(t);
+                t.CheckWritable();
                 if (pos > e)
                     e = pos;
                 for (var i = e; i > pos; i--)
@@ -108,7 +102,7 @@ internal static class TableLibrary
         var pos = a.OptInt(1, e);
         if (!(1 <= pos && pos <= e))
             return l.Return();
-        Writable(t);
+        t.CheckWritable();
         var v = t.RawGet(pos);
         for (; pos < e; pos++)
             t.RawSet(pos, t.RawGet(pos + 1));
@@ -140,7 +134,7 @@ internal static class TableLibrary
 
         private void Swap(int i, int j)
         {
-            Writable(t);
+            t.CheckWritable();
             var a = t.RawGet(i);
             t.RawSet(i, t.RawGet(j));
             t.RawSet(j, a);
