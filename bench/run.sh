@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Spinel vs redis-server (vs Garnet when installed), side by side on loopback, in interleaved rounds.
 # Usage: bench/run.sh [rounds]      env: REQUESTS (default 300000), GARNET (path to garnet-server),
-#   ONLY (a regex: run just the workloads whose label matches), MEMORY=0 (skip the memory and expiry runs), PIN=1 (pin servers and load to
-#   separate CPUs)
+#   ONLY (a regex: run just the workloads whose label matches), MEMORY=0 (skip the memory and expiry runs),
+#   PIN=1 (pin servers and load to separate CPUs)
 # After a warm-up pass, prints requests/second per server (median of the rounds, server order rotated
-# each round) and the ratio Spinel/Redis,
+# each round) and the ratio Spinel/Redis (median of each round's ratio),
 # then resident bytes per key after loading 1M keys with 10-byte values by pipelined SET.
 set -euo pipefail
 cd "$(dirname "$0")/.."

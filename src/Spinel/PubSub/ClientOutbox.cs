@@ -135,8 +135,8 @@ internal sealed class ClientOutbox(Transport transport) : IThreadPoolWorkItem
     /// <summary>
     /// Starts the send loop. During a client's batch (<paramref name="batchRunning"/>) it waits, on the same thread
     /// with the lock released, for the end of the epoll loop's turn or, off a loop, of the batch
-    /// (<see cref="RunDeferredDrains"/>): one send per subscriber per turn, and no hand-off to another thread. Elsewhere (cron, timers) it runs on the thread pool, one work item per
-    /// idle-to-busy change, without allocating.
+    /// (<see cref="RunDeferredDrains"/>): one send per subscriber per turn, and no hand-off to another thread.
+    /// Elsewhere (cron, timers) it runs on the thread pool, one work item per idle-to-busy change, without allocating.
     /// </summary>
     public void ScheduleDrain(bool batchRunning)
     {
