@@ -80,9 +80,9 @@ internal static class LuaSandbox
         {
             var value = args[0];
             long level = args.OptInteger(1, 1);
-            api.Run.RaisedLine = ScriptPosition.CurrentLine(lua);
-            if (level > 0 && (value.IsString || value.IsNumber)) throw lua.Error(value.CoerceToString()!.ToString());
-            throw new LuaException(value);
+            if (level > 0 && (value.IsString || value.IsNumber) && lua.SiteAtLevel((int)Math.Min(level, int.MaxValue)) is { } site)
+                value = LuaString.Concat(LuaString.FromAscii(site.Chunk + ":" + site.Line + ": ").Span, value.CoerceToString()!.Span);
+            throw api.Run.NoteRaised(new LuaException(value), ScriptPosition.CurrentLine(lua));
         });
     }
 }

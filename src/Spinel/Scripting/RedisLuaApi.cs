@@ -37,6 +37,7 @@ internal sealed class RedisLuaApi
         Run.Caller = caller;
         Run.Resp = 2;
         Run.RaisedLine = 0;
+        Run.Raised = null;
         _context.Client.Db = caller.Client.Db;
         _replies.Protocol = 2;
     }
@@ -93,8 +94,7 @@ internal sealed class RedisLuaApi
 
     private LuaException Raise(LuaState lua, LuaTable error)
     {
-        Run.RaisedLine = ScriptPosition.CurrentLine(lua);
-        return new LuaException(error);
+        return Run.NoteRaised(new LuaException(error), ScriptPosition.CurrentLine(lua));
     }
 
     private int Fail(LuaState lua, bool raise, string message)

@@ -1,4 +1,5 @@
 using Spinel.Commands;
+using Spinel.Scripting.Lua;
 
 namespace Spinel.Scripting;
 
@@ -26,4 +27,18 @@ internal sealed class ScriptRun
 
     /// <summary>The line the last error raised by a host function (redis.call, error) came from: errors that carry no position use it.</summary>
     public int RaisedLine;
+
+    /// <summary>
+    /// That error itself: when it ends the script, its "on @user_script:N" is <see cref="RaisedLine"/> even if its
+    /// message names another line (error(msg, 2) names the caller's), as Redis reports where it was raised.
+    /// </summary>
+    public LuaException? Raised;
+
+    /// <summary>Notes <paramref name="error"/>, raised at <paramref name="line"/>, and returns it to throw.</summary>
+    public LuaException NoteRaised(LuaException error, int line)
+    {
+        Raised = error;
+        RaisedLine = line;
+        return error;
+    }
 }

@@ -188,6 +188,7 @@ public sealed partial class LuaState
             StackOverflow(st, site);
         st.Top = argBase + nargs;
         st.Sites[st.Depth & ExecStack.SiteMask] = site;
+        st.TailCalls[st.Depth & ExecStack.SiteMask] = 0;
         CallSite = site;
         try
         {
@@ -261,6 +262,9 @@ internal sealed class ExecStack
 
     /// <summary>Where each active call (by depth) was made from; error(msg, level) reads it.</summary>
     public readonly SourcePos?[] Sites = new SourcePos?[SiteMask + 1];
+
+    /// <summary>How many tail calls each active Lua call (by depth) has made in its place: 5.1 counts each as a level.</summary>
+    public readonly int[] TailCalls = new int[SiteMask + 1];
     public int Top;
     public int Depth;
 

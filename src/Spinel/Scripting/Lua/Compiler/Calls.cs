@@ -10,8 +10,37 @@ internal sealed class CallExpr(Expr fn, LuaString? method, Expr[] args, int temp
 
     public int Invoke(ref Frame f)
     {
-        var argBase = f.Base + temp;
-        LuaValue fnv;
+        var n = PushArguments(ref f, out var fnv, out var argBase);
+        if (fnv.O is LuaClosure c)
+            return f.L.InvokeClosure(c, argBase, n, Pos);
+        if (fnv.O is LuaHostFunction h)
+            return f.L.InvokeHost(h, argBase, n, Pos, name, method is not null);
+        return CallSlow(ref f, fnv, argBase, n);
+    }
+
+    /// <summary>
+    /// <c>return f(args)</c>: a Lua function is left for the caller's <see cref="LuaState.InvokeClosure"/> to run
+    /// in this frame's place (see <see cref="LuaState.TailCallee"/>); anything else is called here.
+    /// </summary>
+    public void InvokeAsTail(ref Frame f)
+    {
+        var n = PushArguments(ref f, out var fnv, out var argBase);
+        var L = f.L;
+        if (fnv.O is LuaClosure c)
+        {
+            L.TailCallee = c;
+            L.TailArgBase = argBase;
+            L.TailArgCount = n;
+            L.TailSite = Pos;
+            return;
+        }
+        L.RetCount = fnv.O is LuaHostFunction h ? L.InvokeHost(h, argBase, n, Pos, name, method is not null) : CallSlow(ref f, fnv, argBase, n);
+    }
+
+    /// <summary>Evaluates the function and writes the arguments from the frame's temporary slots; returns how many.</summary>
+    private int PushArguments(ref Frame f, out LuaValue fnv, out int argBase)
+    {
+        argBase = f.Base + temp;
         var n = 0;
         if (method is null)
         {
@@ -44,11 +73,7 @@ internal sealed class CallExpr(Expr fn, LuaString? method, Expr[] args, int temp
                 f.S.Slots[argBase + n++] = v;
             }
         }
-        if (fnv.O is LuaClosure c)
-            return f.L.InvokeClosure(c, argBase, n, Pos);
-        if (fnv.O is LuaHostFunction h)
-            return f.L.InvokeHost(h, argBase, n, Pos, name, method is not null);
-        return CallSlow(ref f, fnv, argBase, n);
+        return n;
     }
 
     private int CallSlow(ref Frame f, LuaValue fnv, int argBase, int n)
@@ -93,7 +118,7 @@ internal sealed class ReturnStat(Expr[] exprs, int temp) : Stat
             case 1:
                 if (exprs[0] is CallExpr c)
                 {
-                    L.RetCount = c.Invoke(ref f);
+                    c.InvokeAsTail(ref f);
                     return Flow.Return;
                 }
                 if (!exprs[0].IsMulti)
