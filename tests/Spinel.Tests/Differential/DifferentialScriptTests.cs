@@ -26,7 +26,11 @@ public sealed class DifferentialScriptTests(DifferentialFixture fixture)
         fixture.Oracle.RequireAvailable();
         await using var spinel = await fixture.Spinel.ConnectAsync();
         await using var redis = await fixture.Oracle.ConnectAsync();
-        foreach (var client in new[] { spinel, redis }) await client.CallAsync("FLUSHALL");
+        foreach (var client in new[] { spinel, redis })
+        {
+            await WaitUntilOnlyClientAsync(client);
+            await client.CallAsync("FLUSHALL");
+        }
         var text = await File.ReadAllTextAsync(Path.Combine(ScriptDir, script + ".txt"));
         try
         {
@@ -36,5 +40,21 @@ public sealed class DifferentialScriptTests(DifferentialFixture fixture)
         {
             foreach (var client in new[] { spinel, redis }) await client.CallAsync("FLUSHALL");
         }
+    }
+
+    /// <summary>
+    /// An earlier test's connections may still be closing (the server notices a disconnect on its own time): scripts
+    /// that count clients (CLIENT KILL) start once the server lists only this one. One that stays listed fails here.
+    /// </summary>
+    private static async Task WaitUntilOnlyClientAsync(RawClient client)
+    {
+        string list = "";
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            list = await client.CallAsync("CLIENT", "LIST");
+            if (list.IndexOf("\nid=", StringComparison.Ordinal) == list.LastIndexOf("\nid=", StringComparison.Ordinal)) return;
+            await Task.Delay(50);
+        }
+        Assert.Fail("connections of earlier tests are still listed:\n" + list);
     }
 }

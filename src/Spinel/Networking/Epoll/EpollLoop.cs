@@ -36,7 +36,12 @@ internal sealed unsafe class EpollLoop : IDisposable
     private long _turnStartedMs;
     private bool _waiting;
     private volatile bool _standIn;
-    private int _threads = 1;
+
+    // Users of the two descriptors: the loop thread, a stand-in, and callers of epoll_ctl or the wake-up write.
+    // The last one out after Dispose closes them, once: a descriptor closed twice, or used after its close, hits
+    // whatever the process opened under that number since (another server's client socket, in tests).
+    private int _users = 1;
+    private int _disposed;
 
     private readonly Func<long> _busyPollMicros;
     private bool _pollPaysOff; // whether events came soon enough lately that polling would catch them
@@ -65,6 +70,19 @@ internal sealed unsafe class EpollLoop : IDisposable
 
     /// <summary>Starts delivering the socket's events to <paramref name="transport"/>, and sets its key.</summary>
     public void Register(EpollTransport transport, int fd)
+    {
+        if (!TryEnter()) throw new ObjectDisposedException(nameof(EpollLoop));
+        try
+        {
+            RegisterEntered(transport, fd);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    private void RegisterEntered(EpollTransport transport, int fd)
     {
         ulong key;
         lock (_slotsLock)
@@ -96,7 +114,11 @@ internal sealed unsafe class EpollLoop : IDisposable
     /// <summary>Stops the events of a socket about to close (<paramref name="fd"/> -1: not registered).</summary>
     public void Unregister(ulong key, int fd)
     {
-        if (fd >= 0) Libc.epoll_ctl(_epoll, Libc.EpollCtlDel, fd, null);
+        if (fd >= 0 && TryEnter())
+        {
+            Libc.epoll_ctl(_epoll, Libc.EpollCtlDel, fd, null);
+            Exit();
+        }
         lock (_slotsLock)
         {
             int slot = (int)(uint)key;
@@ -116,9 +138,8 @@ internal sealed unsafe class EpollLoop : IDisposable
         if (_stopping || _standIn || Volatile.Read(ref _waiting) || Environment.TickCount64 - Volatile.Read(ref _turnStartedMs) < StallMs) return;
         // Only for a script: a turn that is merely slow (the machine is loaded) must keep its order. The events it
         // has fetched and not yet run would otherwise be overtaken by later ones the stand-in runs first.
-        if (!_heldByScript()) return;
+        if (!_heldByScript() || !TryEnter()) return;
         _standIn = true;
-        Interlocked.Increment(ref _threads);
         new Thread(() => RunTurns(stopWhenUnstalled: true)) { IsBackground = true, Name = _thread.Name + "-standin" }.Start();
     }
 
@@ -161,12 +182,32 @@ internal sealed unsafe class EpollLoop : IDisposable
         {
             NativeMemory.Free(events);
             if (stopWhenUnstalled) _standIn = false;
-            if (Interlocked.Decrement(ref _threads) == 0 && _stopping)
-            {
-                Libc.close(_wake);
-                Libc.close(_epoll);
-            }
+            Exit();
         }
+    }
+
+    /// <summary>True once the descriptors are closed: the loop was disposed and every use has ended.</summary>
+    internal bool Closed => Volatile.Read(ref _users) == 0;
+
+    /// <summary>Takes a use of the descriptors; false once they are closed or about to be.</summary>
+    private bool TryEnter()
+    {
+        int users = Volatile.Read(ref _users);
+        while (users > 0)
+        {
+            int seen = Interlocked.CompareExchange(ref _users, users + 1, users);
+            if (seen == users) return true;
+            users = seen;
+        }
+        return false;
+    }
+
+    /// <summary>Ends a use; the last, after Dispose (the loop thread holds one until then), closes the descriptors.</summary>
+    private void Exit()
+    {
+        if (Interlocked.Decrement(ref _users) != 0) return;
+        Libc.close(_wake);
+        Libc.close(_epoll);
     }
 
     /// <summary>
@@ -194,9 +235,11 @@ internal sealed unsafe class EpollLoop : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0 || !TryEnter()) return;
         _stopping = true;
         _stallWatch.Dispose();
         ulong one = 1;
         Libc.write(_wake, (byte*)&one, sizeof(ulong));
+        Exit();
     }
 }
