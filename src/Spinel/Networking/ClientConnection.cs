@@ -213,7 +213,10 @@ internal sealed class ClientConnection
     private async ValueTask FlushAsync()
     {
         var outbox = Session.PubSub!.Outbox;
-        if (outbox.Active)
+        // A RESP3 client's outbox may be activated by another client at any time (a tracking redirect to it), so its
+        // own sends hold the outbox's send role. A RESP2 client's is activated only by its own commands.
+        bool holdsOutbox = false;
+        if (outbox.Active || (Session.Protocol >= 3 && !(holdsOutbox = outbox.TryBeginOwnerSend())))
         {
             // A client that can receive pushes sends everything through its outbox (see ClientOutbox).
             if (_writer.Length > 0)
@@ -230,6 +233,7 @@ internal sealed class ClientConnection
         finally
         {
             _writer.Clear();
+            if (holdsOutbox) outbox.EndOwnerSend();
         }
     }
 

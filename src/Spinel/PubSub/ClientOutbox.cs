@@ -184,6 +184,35 @@ internal sealed class ClientOutbox(Transport transport) : IThreadPoolWorkItem
         return DrainAsync();
     }
 
+    /// <summary>
+    /// Before the owner sends its replies itself (its outbox inactive): it takes the send role, so a push that
+    /// activates the outbox meanwhile (a tracking redirect to a RESP3 client) waits for that send instead of going
+    /// out alongside it. False when the outbox is active by now: the replies must go through it.
+    /// </summary>
+    public bool TryBeginOwnerSend()
+    {
+        lock (_lock)
+        {
+            if (Active || _draining) return false;
+            _draining = true;
+            return true;
+        }
+    }
+
+    /// <summary>Ends the owner's send; pushes queued meanwhile go out now.</summary>
+    public void EndOwnerSend()
+    {
+        lock (_lock)
+        {
+            if (_pendingLength == 0 || _closed)
+            {
+                StopDraining();
+                return;
+            }
+        }
+        _ = DrainAsync();
+    }
+
     private async Task DrainAsync()
     {
         try

@@ -284,9 +284,15 @@ public sealed class TrackingRegistry
             running.Reply.WriteRaw(frame);
             return;
         }
-        // A RESP3 redirect client that never subscribed nor tracked has its replies sent directly by its own
-        // connection: a push cannot be slipped in safely, so it is not delivered (a known limit).
-        if (target.PubSub is not { Outbox: { Active: true } outbox } subs) return;
+        if (target.PubSub is not { } subs) return;
+        var outbox = subs.Outbox;
+        if (!outbox.Active)
+        {
+            // A RESP3 redirect client that never subscribed nor tracked: its output goes through its outbox from now
+            // on (a send of its own in flight holds the outbox, see ClientOutbox.TryBeginOwnerSend).
+            if (target.Protocol < 3) return;
+            outbox.Active = true;
+        }
         var limit = subs.Any ? _server.PubSubOutputLimit : _server.NormalOutputLimit;
         switch (outbox.AppendRaw(frame, limit))
         {
