@@ -53,7 +53,7 @@ public static class LuaReplyConverter
                 {
                     long count = ParseLong(line);
                     if (count < 0) return LuaValue.False;
-                    var table = new LuaTable((int)count);
+                    var table = LuaTable.ForSequence((int)count);
                     for (int i = 1; i <= count; i++) table.RawSet(i, FromResp(resp, ref at, depth + 1));
                     return table;
                 }
@@ -84,7 +84,7 @@ public static class LuaReplyConverter
             case (byte)'%':
                 {
                     long count = ParseLong(line);
-                    var map = new LuaTable(0, (int)count);
+                    var map = new LuaTable(); // grown key by key, as Redis fills it: the order pairs sees
                     for (long i = 0; i < count; i++)
                     {
                         var key = FromResp(resp, ref at, depth + 1);
@@ -96,7 +96,7 @@ public static class LuaReplyConverter
             case (byte)'~':
                 {
                     long count = ParseLong(line);
-                    var set = new LuaTable(0, (int)count);
+                    var set = new LuaTable();
                     for (long i = 0; i < count; i++) set.RawSet(FromResp(resp, ref at, depth + 1), LuaValue.True);
                     return Single(Set, set);
                 }

@@ -219,7 +219,7 @@ public sealed class ScriptRuntime
     /// <summary>KEYS or ARGV: copies of the argument bytes (Lua strings are immutable byte strings; no .NET strings).</summary>
     private static LuaTable ArgumentTable(CommandContext ctx, int first, int count)
     {
-        var table = new LuaTable(count);
+        var table = LuaTable.ForSequence(count);
         for (int i = 0; i < count; i++) table.RawSet(i + 1, LuaValue.FromBytes(ctx.Arg(first + i)));
         return table;
     }

@@ -9,6 +9,7 @@ public sealed class LuaString : IEquatable<LuaString>, IComparable<LuaString>
 
     private readonly byte[] _bytes;
     private int _hash;
+    private uint _luaHash; // 0: not computed yet (or 0 itself, then computed each time)
 
     private LuaString(byte[] bytes) => _bytes = bytes;
 
@@ -44,6 +45,24 @@ public sealed class LuaString : IEquatable<LuaString>, IComparable<LuaString>
     }
 
     public override bool Equals(object? obj) => obj is LuaString s && Equals(s);
+
+    /// <summary>5.1's string hash (<c>luaS_newlstr</c>): seeded with the length, over at most 32 bytes sampled from the end.</summary>
+    internal uint LuaHash
+    {
+        get
+        {
+            var h = _luaHash;
+            if (h != 0)
+                return h;
+            var l = _bytes.Length;
+            h = (uint)l;
+            var step = (l >> 5) + 1;
+            for (var l1 = l; l1 >= step; l1 -= step)
+                h ^= (h << 5) + (h >> 2) + _bytes[l1 - 1];
+            _luaHash = h;
+            return h;
+        }
+    }
 
     public override int GetHashCode()
     {

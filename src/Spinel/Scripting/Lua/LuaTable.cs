@@ -4,11 +4,12 @@ using System.Runtime.CompilerServices;
 namespace Spinel.Scripting.Lua;
 
 /// <summary>
-/// A Lua table with 5.1's layout rules: an array part for keys 1..n and a hash part for the rest, resized
-/// only when the hash part is full, with the array size chosen as 5.1 does (the largest power of two that
-/// stays more than half full). That keeps <c>#</c> on tables with holes giving 5.1's answers.
-/// Assigning nil keeps the key in the hash part (a dead entry) so <see cref="Next"/> works while a
-/// traversal clears fields.
+/// A Lua table laid out exactly as 5.1 lays one out: an array part for keys 1..n and a hash part for the rest,
+/// with the array size chosen as 5.1 does (the largest power of two that stays more than half full), and the hash
+/// part 5.1's node vector: each key at its main position (5.1's hashes), a collision moved to the highest free
+/// node below <c>lastfree</c>, the table rehashed only when none is left. So <c>#</c> on tables with holes, and
+/// the order <c>next</c>, <c>pairs</c> and cjson.encode walk a table in, are those of Redis's Lua.
+/// Assigning nil keeps the key in its node (a dead entry) so <see cref="Next"/> works while a traversal clears fields.
 /// </summary>
 public sealed class LuaTable
 {
@@ -20,25 +21,37 @@ public sealed class LuaTable
     }
 
     private LuaValue[] _array;
-    private Node[] _nodes;
-    private int[] _buckets; // index+1 of the first node, 0 = empty
-    private int _nodeCount;
+    private Node[] _nodes; // empty (5.1's dummy node) or a power of two long
+    private int _lastFree; // free nodes are looked for below this index, downwards
 
     public LuaTable(int arrayCapacity = 0, int hashCapacity = 0)
     {
         _array = arrayCapacity > 0 ? new LuaValue[arrayCapacity] : [];
-        if (hashCapacity > 0)
-        {
-            var cap = (int)BitOperations.RoundUpToPowerOf2((uint)hashCapacity);
-            _nodes = new Node[cap];
-            _buckets = new int[cap];
-        }
-        else
-        {
-            _nodes = [];
-            _buckets = [];
-        }
+        _nodes = hashCapacity > 0 ? new Node[(int)BitOperations.RoundUpToPowerOf2((uint)hashCapacity)] : [];
+        _lastFree = _nodes.Length;
     }
+
+    /// <summary>
+    /// The size 5.1's table constructor gives a part for <paramref name="count"/> items: the count as its NEWTABLE
+    /// instruction encodes it (a "floating point byte", rounded up to four significant bits).
+    /// </summary>
+    internal static int ConstructorSize(int count)
+    {
+        var x = (uint)count;
+        var e = 0;
+        while (x >= 16)
+        {
+            x = (x + 1) >> 1;
+            e++;
+        }
+        return (int)(x << e);
+    }
+
+    /// <summary>
+    /// A table for <paramref name="count"/> values about to be set at 1..count, sized as 5.1 ends up when they are set
+    /// one by one into an empty table (as Redis builds KEYS, ARGV and reply arrays): an array part of the next power of two.
+    /// </summary>
+    internal static LuaTable ForSequence(int count) => new(count == 0 ? 0 : (int)BitOperations.RoundUpToPowerOf2((uint)count));
 
     public LuaTable? Metatable { get; set; }
 
@@ -66,7 +79,7 @@ public sealed class LuaTable
     {
         if ((uint)(index - 1) < (uint)_array.Length)
             return _array[index - 1];
-        return _nodeCount == 0 ? default : GetFromHash(new LuaValue(LuaValue.NumberTag, index));
+        return _nodes.Length == 0 ? default : GetFromHash(new LuaValue(LuaValue.NumberTag, index));
     }
 
     public LuaValue RawGet(double index)
@@ -74,16 +87,16 @@ public sealed class LuaTable
         var i = (int)index;
         if (i == index)
             return RawGet(i);
-        return _nodeCount == 0 ? default : GetFromHash(index);
+        return _nodes.Length == 0 ? default : GetFromHash(index);
     }
 
-    public LuaValue RawGet(LuaString key) => _nodeCount == 0 ? default : GetFromHash(key);
+    public LuaValue RawGet(LuaString key) => _nodes.Length == 0 ? default : GetFromHash(key);
 
     public LuaValue RawGet(LuaValue key)
     {
         if (key.IsNumber)
             return RawGet(key.N);
-        if (key.O is null || _nodeCount == 0)
+        if (key.O is null || _nodes.Length == 0)
             return default;
         return GetFromHash(key);
     }
@@ -96,17 +109,39 @@ public sealed class LuaTable
 
     private int FindNode(LuaValue key)
     {
-        if (_buckets.Length == 0)
+        if (_nodes.Length == 0)
             return -1;
-        var n = _buckets[key.GetHashCode() & (_buckets.Length - 1)];
-        while (n != 0)
+        var i = MainPosition(key);
+        while (true)
         {
-            ref var node = ref _nodes[n - 1];
+            ref var node = ref _nodes[i];
             if (node.Key.Equals(key))
-                return n - 1;
-            n = node.Next;
+                return i;
+            if (node.Next == 0)
+                return -1;
+            i = node.Next - 1;
         }
-        return -1;
+    }
+
+    /// <summary>
+    /// 5.1's <c>mainposition</c>: strings by their 5.1 hash and booleans by value, both masked to the size; numbers
+    /// by the sum of their double's two 32-bit halves modulo (size-1)|1 (0 and -0 at node 0); other objects by identity.
+    /// </summary>
+    private int MainPosition(LuaValue key)
+    {
+        var size = _nodes.Length;
+        if (key.O is LuaString s)
+            return (int)(s.LuaHash & (uint)(size - 1));
+        if (ReferenceEquals(key.O, LuaValue.NumberTag))
+        {
+            if (key.N == 0)
+                return 0;
+            var bits = (ulong)BitConverter.DoubleToInt64Bits(key.N);
+            return (int)(((uint)bits + (uint)(bits >> 32)) % (uint)((size - 1) | 1));
+        }
+        if (ReferenceEquals(key.O, LuaValue.BoolTag))
+            return (int)key.N & (size - 1);
+        return (int)((uint)RuntimeHelpers.GetHashCode(key.O) % (uint)((size - 1) | 1));
     }
 
     public void RawSet(int index, LuaValue value)
@@ -160,19 +195,61 @@ public sealed class LuaTable
         }
         if (value.O is null)
             return;
-        if (_nodeCount == _nodes.Length)
+        if (!TryNewKey(key, out var at))
         {
             Rehash(key);
             RawSet(key, value);
             return;
         }
-        var idx = _nodeCount++;
-        ref var node = ref _nodes[idx];
-        node.Key = key;
-        node.Value = value;
-        var b = key.GetHashCode() & (_buckets.Length - 1);
-        node.Next = _buckets[b];
-        _buckets[b] = idx + 1;
+        _nodes[at].Key = key;
+        _nodes[at].Value = value;
+    }
+
+    /// <summary>
+    /// 5.1's <c>newkey</c>: the node for a new key, false when a rehash is needed. A key whose main position is taken
+    /// goes to a free node, unless the one there is out of its own main position: then that one moves.
+    /// </summary>
+    private bool TryNewKey(LuaValue key, out int at)
+    {
+        at = -1;
+        if (_nodes.Length == 0)
+            return false;
+        var mp = MainPosition(key);
+        if (_nodes[mp].Value.O is not null)
+        {
+            var free = FreePosition();
+            if (free < 0)
+                return false;
+            var other = MainPosition(_nodes[mp].Key);
+            if (other != mp)
+            {
+                while (_nodes[other].Next - 1 != mp)
+                    other = _nodes[other].Next - 1;
+                _nodes[other].Next = free + 1;
+                _nodes[free] = _nodes[mp];
+                _nodes[mp].Next = 0;
+                _nodes[mp].Value = default;
+            }
+            else
+            {
+                _nodes[free].Next = _nodes[mp].Next;
+                _nodes[mp].Next = free + 1;
+                mp = free;
+            }
+        }
+        at = mp;
+        return true;
+    }
+
+    /// <summary>5.1's <c>getfreepos</c>: the next node down from <c>lastfree</c> that never held a key, or -1.</summary>
+    private int FreePosition()
+    {
+        while (_lastFree > 0)
+        {
+            if (_nodes[--_lastFree].Key.O is null)
+                return _lastFree;
+        }
+        return -1;
     }
 
     /// <summary>5.1's rehash: count integer keys per power-of-two slice and size the array part from them.</summary>
@@ -190,7 +267,7 @@ public sealed class LuaTable
                 total++;
             }
         }
-        for (var i = 0; i < _nodeCount; i++)
+        for (var i = 0; i < _nodes.Length; i++)
         {
             ref var n = ref _nodes[i];
             if (n.Value.O is null)
@@ -238,24 +315,22 @@ public sealed class LuaTable
 
     private static int CeilLog2(int x) => x <= 1 ? 0 : 32 - BitOperations.LeadingZeroCount((uint)(x - 1));
 
+    /// <summary>5.1's <c>luaH_resize</c>, with its order of re-insertion: the array's vanishing slice, then the old nodes from the last.</summary>
     private void Resize(int arraySize, int hashSize)
     {
         var oldArray = _array;
         var oldNodes = _nodes;
-        var oldCount = _nodeCount;
         _array = arraySize == oldArray.Length ? oldArray : new LuaValue[arraySize];
         if (!ReferenceEquals(_array, oldArray))
             Array.Copy(oldArray, _array, Math.Min(oldArray.Length, arraySize));
-        var cap = hashSize <= 0 ? 0 : (int)BitOperations.RoundUpToPowerOf2((uint)hashSize);
-        _nodes = cap == 0 ? [] : new Node[cap];
-        _buckets = cap == 0 ? [] : new int[cap];
-        _nodeCount = 0;
+        _nodes = hashSize <= 0 ? [] : new Node[(int)BitOperations.RoundUpToPowerOf2((uint)hashSize)];
+        _lastFree = _nodes.Length;
         for (var i = arraySize; i < oldArray.Length; i++)
         {
             if (oldArray[i].O is not null)
                 RawSet(i + 1, oldArray[i]);
         }
-        for (var i = 0; i < oldCount; i++)
+        for (var i = oldNodes.Length - 1; i >= 0; i--)
         {
             if (oldNodes[i].Value.O is not null)
                 RawSet(oldNodes[i].Key, oldNodes[i].Value);
@@ -281,7 +356,7 @@ public sealed class LuaTable
                 }
                 return i;
             }
-            if (_nodeCount == 0)
+            if (_nodes.Length == 0)
                 return j;
             return UnboundSearch(j);
         }
@@ -345,7 +420,7 @@ public sealed class LuaTable
                 return true;
             }
         }
-        for (var i = Math.Max(start - _array.Length, 0); i < _nodeCount; i++)
+        for (var i = Math.Max(start - _array.Length, 0); i < _nodes.Length; i++)
         {
             if (_nodes[i].Value.O is not null)
             {

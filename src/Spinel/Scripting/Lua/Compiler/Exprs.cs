@@ -293,7 +293,7 @@ internal sealed class TableExpr(Expr[] arrayItems, Expr[] keys, Expr[] values, i
     {
         var n = arrayItems.Length;
         var lastMulti = n > 0 && arrayItems[n - 1].IsMulti;
-        var t = new LuaTable(lastMulti ? n - 1 : n, keys.Length);
+        var t = new LuaTable(LuaTable.ConstructorSize(lastMulti ? n - 1 : n), LuaTable.ConstructorSize(keys.Length));
         for (var i = 0; i < keys.Length; i++)
         {
             var k = keys[i].Eval(ref f);
