@@ -78,10 +78,7 @@ internal static class LuaSandbox
         });
         RedisLuaApi.Set(real, "error", (lua, args) =>
         {
-            var value = args[0];
-            long level = args.OptInteger(1, 1);
-            if (level > 0 && (value.IsString || value.IsNumber) && lua.SiteAtLevel((int)Math.Min(level, int.MaxValue)) is { } site)
-                value = LuaString.Concat(LuaString.FromAscii(site.Chunk + ":" + site.Line + ": ").Span, value.CoerceToString()!.Span);
+            var value = Lua.Libraries.BaseLibrary.ErrorValue(lua, args[0], args.OptInteger(1, 1));
             throw api.Run.NoteRaised(new LuaException(value), ScriptPosition.CurrentLine(lua));
         });
     }

@@ -65,17 +65,14 @@ internal static class BaseLibrary
         }
     }
 
-    private static int Error(LuaState l, LuaArgs a)
+    private static int Error(LuaState l, LuaArgs a) => throw new LuaException(ErrorValue(l, a[0], a.OptInt(1, 1)));
+
+    /// <summary>What <c>error(value, level)</c> raises: a string or number gets the position of the given level, if it has one.</summary>
+    internal static LuaValue ErrorValue(LuaState l, LuaValue value, long level)
     {
-        var v = a[0];
-        var level = a.OptInt(1, 1);
-        if ((v.IsString || v.IsNumber) && level > 0)
-        {
-            var site = l.SiteAtLevel(level);
-            if (site is not null)
-                v = LuaString.Concat(LuaString.FromAscii(site.Chunk + ":" + site.Line + ": ").Span, v.CoerceToString()!.Span);
-        }
-        throw new LuaException(v);
+        if ((value.IsString || value.IsNumber) && level > 0 && l.SiteAtLevel((int)Math.Min(level, int.MaxValue)) is { } site)
+            return LuaString.Concat(LuaString.FromAscii(site.Chunk + ":" + site.Line + ": ").Span, value.CoerceToString()!.Span);
+        return value;
     }
 
     private static int GetMetatable(LuaState l, LuaArgs a)
