@@ -20,6 +20,23 @@ catch (ConfigException ex)
 
 ConfigureSocketThreads(config);
 var server = new SpinelServer(config);
+
+// Signals are caught from the start: one that arrives while the server is still starting (loading its data, or
+// accepting its first clients before this thread got here) stops it as soon as it has started.
+var stopSignal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx =>
+{
+    ctx.Cancel = true;
+    server.Log.Warning("Received SIGTERM scheduling shutdown...");
+    stopSignal.TrySetResult();
+});
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    server.Log.Warning("Received SIGINT scheduling shutdown...");
+    stopSignal.TrySetResult();
+};
+
 try
 {
     await server.StartAsync();
@@ -29,19 +46,7 @@ catch (IOException ex)
     server.Log.Warning(ex.Message);
     return 1;
 }
-
-using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx =>
-{
-    ctx.Cancel = true;
-    server.Log.Warning("Received SIGTERM scheduling shutdown...");
-    server.RequestStop();
-});
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    server.Log.Warning("Received SIGINT scheduling shutdown...");
-    server.RequestStop();
-};
+_ = stopSignal.Task.ContinueWith(_ => server.RequestStop(), TaskScheduler.Default);
 
 await server.Completion;
 return 0;
