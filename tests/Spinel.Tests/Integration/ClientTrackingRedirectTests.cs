@@ -1,28 +1,20 @@
 using System.Text;
-using Spinel.Server;
 using Spinel.Tests.Infrastructure;
 
 namespace Spinel.Tests.Integration;
 
 /// <summary>Invalidations redirected to a RESP3 client that never subscribed, while its own replies are in flight.</summary>
-public sealed class ClientTrackingRedirectTests : IAsyncLifetime
+public sealed class ClientTrackingRedirectTests(SpinelFixture fixture) : IClassFixture<SpinelFixture>
 {
-    private SpinelServer _server = null!;
-    private int Port => _server.EndPoints[0].Port;
-
-    public async Task InitializeAsync() => _server = await SpinelFixture.StartAsync();
-
-    public async Task DisposeAsync() => await _server.StopAsync();
-
     [Fact]
     public async Task A_resp3_redirect_target_gets_whole_pushes_between_whole_replies_while_its_socket_is_full()
     {
-        await using var target = await RawClient.ConnectAsync(Port);
+        await using var target = await fixture.ConnectAsync();
         await target.CallAsync("HELLO", "3");
         string id = (await target.CallAsync("CLIENT", "ID"))[1..^2];
-        await using var tracker = await RawClient.ConnectAsync(Port);
+        await using var tracker = await fixture.ConnectAsync();
         await tracker.CallAsync("CLIENT", "TRACKING", "ON", "REDIRECT", id);
-        await using var writer = await RawClient.ConnectAsync(Port);
+        await using var writer = await fixture.ConnectAsync();
         var big = new string('v', 64 * 1024);
         await writer.CallAsync("SET", "big", big);
 

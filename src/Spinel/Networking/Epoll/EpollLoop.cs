@@ -74,7 +74,7 @@ internal sealed unsafe class EpollLoop : IDisposable
         if (!TryEnter()) throw new ObjectDisposedException(nameof(EpollLoop));
         try
         {
-            RegisterEntered(transport, fd);
+            Add(transport, fd);
         }
         finally
         {
@@ -82,7 +82,7 @@ internal sealed unsafe class EpollLoop : IDisposable
         }
     }
 
-    private void RegisterEntered(EpollTransport transport, int fd)
+    private void Add(EpollTransport transport, int fd)
     {
         ulong key;
         lock (_slotsLock)
@@ -235,9 +235,10 @@ internal sealed unsafe class EpollLoop : IDisposable
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0 || !TryEnter()) return;
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _stopping = true;
         _stallWatch.Dispose();
+        if (!TryEnter()) return; // the loop thread has already ended (epoll_wait failed) and closed the descriptors
         ulong one = 1;
         Libc.write(_wake, (byte*)&one, sizeof(ulong));
         Exit();
