@@ -68,7 +68,7 @@ public sealed class FunctionLibraries
             lua.OpenStandardLibraries();
             var api = new RedisLuaApi(_server);
             lua.Globals.RawSet(LuaString.FromAscii("redis"), api.CreateTable(eval: false));
-            _fullGlobals = LuaSandbox.Protect(lua, api);
+            _fullGlobals = LuaSandbox.ProtectFunctions(lua, api);
             _runtime.InstallKillHook(lua, api);
 
             var loadRedis = new LuaTable(0, 16);

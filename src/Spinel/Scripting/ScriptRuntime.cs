@@ -49,7 +49,7 @@ public sealed class ScriptRuntime
             lua.OpenStandardLibraries();
             var api = new RedisLuaApi(_server);
             lua.Globals.RawSet(LuaString.FromAscii("redis"), api.CreateTable(eval: true));
-            LuaSandbox.Protect(lua, api);
+            LuaSandbox.ProtectEval(lua, api);
             InstallKillHook(lua, api);
             _lua = lua;
             _api = api;
