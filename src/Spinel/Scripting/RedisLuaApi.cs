@@ -122,7 +122,14 @@ internal sealed class RedisLuaApi
         }
         if ((spec.Flags & (CommandFlags.Write | CommandFlags.MayReplicate)) != 0) run.Movable = false;
 
-        _server.Dispatcher.RunQueued(_context, spec, _args);
+        if (run.Movable)
+        {
+            var stats = _server.Commands.StatsOf(spec);
+            long ticksBefore = stats.Ticks, failedBefore = stats.FailedCalls;
+            _server.Dispatcher.RunQueued(_context, spec, _args);
+            run.Counted.Add(stats, stats.Ticks - ticksBefore, stats.FailedCalls != failedBefore ? _context.Reply.LastErrorCode : null);
+        }
+        else _server.Dispatcher.RunQueued(_context, spec, _args);
         // A read by the script makes its caller remember the keys the script was given (KEYS), not the ones read:
         // Redis 7.0 takes them from the caller's command (7.2 takes the read command's).
         if (run.Caller.Client.Tracking is { Enabled: true } tracking && spec.Is(CommandFlags.ReadOnly))

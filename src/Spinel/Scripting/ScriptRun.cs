@@ -25,6 +25,9 @@ internal sealed class ScriptRun
     /// </summary>
     public bool Movable;
 
+    /// <summary>What the commands of a <see cref="Movable"/> run counted, to take back if it is abandoned.</summary>
+    public readonly AbandonedRunCounts Counted = new();
+
     /// <summary>The line the last error raised by a host function (redis.call, error) came from: errors that carry no position use it.</summary>
     public int RaisedLine;
 

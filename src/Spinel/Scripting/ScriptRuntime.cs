@@ -249,6 +249,7 @@ public sealed class ScriptRuntime
         var run = api.Run;
         api.Begin(ctx);
         run.Movable = onIoThread;
+        if (onIoThread) run.Counted.Begin(_server);
         Running.Begin(isEval, functionName, isEval ? null : ctx.Args.ToArrays(), onIoThread);
         try
         {
@@ -268,6 +269,7 @@ public sealed class ScriptRuntime
         }
         catch (MoveOffIoThread)
         {
+            run.Counted.TakeBack(_server);
             return false;
         }
         finally

@@ -21,6 +21,15 @@ public sealed class ServerStats
         ErrorsByCode[code] = ErrorsByCode.GetValueOrDefault(code) + 1;
     }
 
+    /// <summary>Takes back <see cref="CountError"/>s (an abandoned script run's, see AbandonedRunCounts).</summary>
+    public void UncountErrors(string code, long count)
+    {
+        TotalErrorReplies -= count;
+        long left = ErrorsByCode.GetValueOrDefault(code) - count;
+        if (left > 0) ErrorsByCode[code] = left;
+        else ErrorsByCode.Remove(code);
+    }
+
     public void Reset()
     {
         Interlocked.Exchange(ref ConnectionsReceived, 0);

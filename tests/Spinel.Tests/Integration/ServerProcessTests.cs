@@ -167,6 +167,34 @@ public sealed class ServerProcessTests
     }
 
     [Fact]
+    public async Task A_script_moved_off_the_io_thread_counts_its_reads_once()
+    {
+        // The abandoned first run's reads (a hit, a miss, a WRONGTYPE) must not show in INFO beside the second run's.
+        await using var server = await ExternalServer.StartAsync();
+        await using var client = await ConnectIdleAsync(server.Port);
+        const string Reads = "redis.call('get', 'k') redis.call('get', 'missing') redis.pcall('get', 'h') ";
+        const string Slow = Reads + "local t = redis.call('time') local start = t[1] * 1000000 + t[2] " +
+            "while true do local n = redis.call('time') if n[1] * 1000000 + n[2] - start > 300000 then break end end return 1";
+        Assert.Equal("+OK\r\n", await client.CallAsync("SET", "k", "v"));
+        Assert.Equal(":1\r\n", await client.CallAsync("HSET", "h", "f", "v"));
+        var once = await ReadCountsAsync(client, "EVAL", Reads + "return 1", "0");
+        await Task.Delay(100); // so EVAL comes through the I/O thread
+        var moved = await ReadCountsAsync(client, "EVAL", Slow, "0");
+        Assert.Equal(once, moved);
+
+        static async Task<string> ReadCountsAsync(RawClient client, params string[] command)
+        {
+            Assert.Equal("+OK\r\n", await client.CallAsync("CONFIG", "RESETSTAT"));
+            Assert.Equal(":1\r\n", await client.CallAsync(command));
+            var info = await client.CallAsync("INFO", "all");
+            string get = info.Split("\r\n").Single(l => l.StartsWith("cmdstat_get:", StringComparison.Ordinal));
+            get = System.Text.RegularExpressions.Regex.Replace(get, "usec=[0-9]+,usec_per_call=[0-9.]+,", "");
+            return string.Join(' ', get, ChangeCounter.InfoField(info, "errorstat_WRONGTYPE"), ChangeCounter.InfoField(info, "total_error_replies"),
+                ChangeCounter.InfoField(info, "keyspace_hits"), ChangeCounter.InfoField(info, "keyspace_misses"));
+        }
+    }
+
+    [Fact]
     public async Task A_long_function_that_keeps_state_runs_once_per_call()
     {
         // Its library counts calls in a table: a call abandoned and made again would count twice.
