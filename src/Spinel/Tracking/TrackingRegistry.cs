@@ -49,22 +49,31 @@ public sealed class TrackingRegistry
     /// <summary>The table holds more keys than tracking-table-max-keys: the next command first evicts some.</summary>
     internal bool OverLimit { get; private set; }
 
-    private void UpdateOverLimit() => OverLimit = _maxKeys > 0 && _table.KeyCount > _maxKeys;
+    private void UpdateOverLimit()
+    {
+        OverLimit = _maxKeys > 0 && _table.KeyCount > _maxKeys;
+        if (!OverLimit) _limitRounds = 0;
+    }
 
     /// <summary>
-    /// Before a command, as Redis does while any client tracks: forgets keys until the table is within
-    /// tracking-table-max-keys, each with an invalidation sent at once (before that command's reply). Redis picks the
-    /// keys at random; here the table's first go.
+    /// Before a command, as Redis does while any client tracks: forgets random keys, each with an invalidation sent
+    /// at once (before that command's reply), until the table is within tracking-table-max-keys or this command's
+    /// effort is spent. The effort grows by 100 keys for each command in a row that found the table still over.
     /// </summary>
     internal void EnforceLimit()
     {
         if (ClientCount != 0)
         {
-            while (_table.KeyCount > _maxKeys) Invalidate(_table.AnyKey(), null, fromLimit: true);
+            int effort = 100 * (_limitRounds + 1);
+            while (_table.KeyCount > _maxKeys && effort-- > 0) Invalidate(_table.RandomKey(), null, fromLimit: true);
+            _limitRounds = _table.KeyCount > _maxKeys ? _limitRounds + 1 : 0;
             UpdateArmed();
         }
         UpdateOverLimit();
     }
+
+    // Commands in a row that left the table over tracking-table-max-keys.
+    private int _limitRounds;
 
     /// <summary>Clients with tracking on (INFO tracking_clients).</summary>
     public int ClientCount { get; private set; }

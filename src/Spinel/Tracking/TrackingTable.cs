@@ -9,7 +9,16 @@ namespace Spinel.Tracking;
 /// </summary>
 internal sealed class TrackingTable
 {
-    private readonly Dictionary<byte[], HashSet<long>> _keys = new(ByteArrayComparer.Instance);
+    /// <summary>The clients that read a key, and where the key sits in <see cref="_order"/>.</summary>
+    private sealed class Readers : HashSet<long>
+    {
+        public int Slot;
+    }
+
+    private readonly Dictionary<byte[], Readers> _keys = new(ByteArrayComparer.Instance);
+
+    // Every key once, in no particular order: a random one is one index away (tracking-table-max-keys evicts at random).
+    private readonly List<byte[]> _order = [];
 
     public int KeyCount => _keys.Count;
 
@@ -21,8 +30,10 @@ internal sealed class TrackingTable
         var lookup = _keys.GetAlternateLookup<ReadOnlySpan<byte>>();
         if (!lookup.TryGetValue(key, out var ids))
         {
-            ids = [];
-            lookup[key] = ids;
+            var stored = key.ToArray();
+            ids = new Readers { Slot = _order.Count };
+            _keys[stored] = ids;
+            _order.Add(stored);
         }
         if (ids.Add(clientId)) ItemCount++;
     }
@@ -32,19 +43,24 @@ internal sealed class TrackingTable
     {
         if (!_keys.GetAlternateLookup<ReadOnlySpan<byte>>().Remove(key, out _, out var ids)) return null;
         ItemCount -= ids.Count;
+        // The last key takes the removed one's place.
+        var last = _order[^1];
+        _order.RemoveAt(_order.Count - 1);
+        if (ids.Slot < _order.Count)
+        {
+            _order[ids.Slot] = last;
+            _keys[last].Slot = ids.Slot;
+        }
         return ids;
     }
 
-    /// <summary>Some tracked key (the one tracking-table-max-keys evicts first); the table must not be empty.</summary>
-    public byte[] AnyKey()
-    {
-        foreach (var key in _keys.Keys) return key;
-        throw new InvalidOperationException("empty tracking table");
-    }
+    /// <summary>A tracked key picked at random; the table must not be empty.</summary>
+    public byte[] RandomKey() => _order[Random.Shared.Next(_order.Count)];
 
     public void Clear()
     {
         _keys.Clear();
+        _order.Clear();
         ItemCount = 0;
     }
 }
