@@ -260,7 +260,7 @@ public sealed class ScriptRuntime
         catch (LuaException e)
         {
             int line = e == run.Raised ? run.RaisedLine : ScriptErrors.LineOf(e.Value, run.ChunkName);
-            if (line == 0) line = run.RaisedLine > 0 ? run.RaisedLine : 1;
+            if (line == 0) line = e.HostCallLine > 0 ? e.HostCallLine : run.RaisedLine > 0 ? run.RaisedLine : 1;
             ctx.Reply.WriteError(ScriptErrors.Describe(e.Value, run.Name, run.ChunkName, line));
         }
         catch (InsufficientExecutionStackException)

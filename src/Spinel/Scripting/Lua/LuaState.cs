@@ -196,6 +196,10 @@ public sealed partial class LuaState
             RetCount = n;
             return n;
         }
+        catch (LuaException e) when (e.NoteHostCall(site))
+        {
+            throw;
+        }
         finally
         {
             st.Depth--;
@@ -216,9 +220,10 @@ public sealed partial class LuaState
         return Invoke(mm, argBase, nargs + 1, site, name);
     }
 
+    /// <summary>The call that found no room never runs: its depth is given back here, as its own exit would have.</summary>
     internal static void StackOverflow(ExecStack st, SourcePos? site)
     {
-        st.Depth -= 10; // leave room for the handlers that catch this
+        st.Depth--;
         throw RuntimeError(site, "stack overflow");
     }
 

@@ -199,6 +199,15 @@ public sealed class LuaEngineTests
     }
 
     [Fact]
+    public void A_stack_overflow_leaves_the_call_depth_as_it_was()
+    {
+        // error(msg, 2) finds its caller's line by depth: a depth thrown off by the overflow loses the position.
+        var lua = LuaRunner.NewState();
+        Assert.Equal("ERR user_script:1: stack overflow", LuaRunner.Run("local function f(n) return 1 + f(n) end return f(1)", lua));
+        Assert.Equal("false|user_script:3: deep", LuaRunner.Run("local function g() error('deep', 2) end\nreturn pcall(function()\n g() end)", lua));
+    }
+
+    [Fact]
     public void Hook_runs_during_loops_and_can_stop_the_script()
     {
         var lua = LuaRunner.NewState();

@@ -686,7 +686,6 @@ internal sealed class Parser
 
     private Expr ParseSuffixedExpr()
     {
-        var line = _lx.Line;
         var e = ParsePrimaryExpr();
         while (true)
         {
@@ -709,11 +708,11 @@ internal sealed class Parser
             {
                 _lx.Next();
                 var m = CheckName();
-                e = ParseCallArgs(e, m, line);
+                e = ParseCallArgs(e, m);
             }
             else if (_lx.Is('(') || _lx.Tok == Tk.String || _lx.Is('{'))
             {
-                e = ParseCallArgs(e, null, line);
+                e = ParseCallArgs(e, null);
             }
             else
             {
@@ -722,8 +721,10 @@ internal sealed class Parser
         }
     }
 
-    private Expr ParseCallArgs(Expr fn, LuaString? method, int line)
+    /// <summary>A call's arguments; as in 5.1, the call's line is that of the token they start with.</summary>
+    private Expr ParseCallArgs(Expr fn, LuaString? method)
     {
+        int line = _lx.Line;
         var temp = _fs.FreeReg;
         var saveFree = _fs.FreeReg;
         _fs.FreeReg = temp + (method is null ? 0 : 1);
