@@ -17,15 +17,16 @@ public sealed class ScriptingTests(SpinelFixture fixture) : IClassFixture<Spinel
         {
             Assert.Equal("+OK\r\n", await setup.CallAsync("MSET", "inv:a", "1000", "inv:b", "0"));
         }
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(3));
-        int scripts = 0;
+        // Runs until enough scripts and reads have interleaved (not for a fixed time: a loaded machine may stall the server).
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        int scripts = 0, reads = 0;
         var movers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
         {
             await using var c = await fixture.ConnectAsync();
             while (!cts.IsCancellationRequested)
             {
                 Assert.Equal(":1000\r\n", await c.CallAsync("EVAL", Move, "2", "inv:a", "inv:b"));
-                Interlocked.Increment(ref scripts);
+                if (Interlocked.Increment(ref scripts) > 2000 && Volatile.Read(ref reads) > 10000) cts.Cancel();
             }
         }));
         var hammers = Enumerable.Range(0, 20).Select(_ => Task.Run(async () =>
@@ -35,10 +36,11 @@ public sealed class ScriptingTests(SpinelFixture fixture) : IClassFixture<Spinel
             {
                 var parts = (await c.CallAsync("MGET", "inv:a", "inv:b")).Split("\r\n");
                 Assert.Equal(1000, long.Parse(parts[2]) + long.Parse(parts[4]));
+                Interlocked.Increment(ref reads);
             }
         }));
         await Task.WhenAll(movers.Concat(hammers));
-        Assert.True(scripts > 50, $"only {scripts} scripts ran");
+        Assert.True(scripts > 2000 && reads > 10000, $"only {scripts} scripts and {reads} reads ran");
     }
 
     /// <summary>

@@ -86,8 +86,13 @@ public sealed class TransactionTests(SpinelFixture fixture) : IClassFixture<Spin
         {
             foreach (var key in keys) await setup.CallAsync("SET", key, Start.ToString());
         }
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        // Runs until enough of both have interleaved (not for a fixed time: a loaded machine may stall the server).
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         long transfers = 0, checks = 0;
+        void StopWhenEnough()
+        {
+            if (Interlocked.Read(ref transfers) > 2000 && Interlocked.Read(ref checks) > 100) cts.Cancel();
+        }
         var writers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
         {
             await using var c = await fixture.ConnectAsync();
@@ -101,6 +106,7 @@ public sealed class TransactionTests(SpinelFixture fixture) : IClassFixture<Spin
                 await c.CallAsync("INCRBY", to, amount);
                 Assert.StartsWith("*2\r\n:", await c.CallAsync("EXEC"));
                 Interlocked.Increment(ref transfers);
+                StopWhenEnough();
             }
         }));
         var readers = Enumerable.Range(0, 2).Select(r => Task.Run(async () =>
@@ -121,10 +127,11 @@ public sealed class TransactionTests(SpinelFixture fixture) : IClassFixture<Spin
                 Assert.Equal(Accounts * Start, fromMget);
                 Assert.Equal(Accounts * Start, fromGets);
                 Interlocked.Increment(ref checks);
+                StopWhenEnough();
             }
         }));
         await Task.WhenAll(writers.Concat(readers));
-        Assert.True(transfers > 100 && checks > 10, $"only {transfers} transfers and {checks} checks ran");
+        Assert.True(transfers > 2000 && checks > 100, $"only {transfers} transfers and {checks} checks ran");
         await using var end = await fixture.ConnectAsync();
         await end.CallAsync(["DEL", .. keys]);
     }
