@@ -118,7 +118,8 @@ internal sealed class IndexExpr(Expr obj, Expr key, SourcePos pos) : Expr
         return f.L.IndexSlow(o, k, Pos, Obj.Describe);
     }
 
-    public override string? Describe => Key.IsConstant(out var k) && k.IsString ? "field '" + k.AsString + "'" : null;
+    // 5.1 names any indexed value a field; only a constant string key gives it a name.
+    public override string? Describe => Key.IsConstant(out var k) && k.IsString ? "field '" + k.AsString + "'" : "field '?'";
 }
 
 /// <summary><c>obj.name</c> with a constant string key.</summary>
