@@ -66,7 +66,7 @@ public sealed class TrackingRegistry
         {
             int effort = 100 * (_limitRounds + 1);
             while (_table.KeyCount > _maxKeys && effort-- > 0) Invalidate(_table.RandomKey(), null, fromLimit: true);
-            _limitRounds = _table.KeyCount > _maxKeys ? _limitRounds + 1 : 0;
+            if (_table.KeyCount > _maxKeys) _limitRounds++; // UpdateOverLimit resets it once within the limit
             UpdateArmed();
         }
         UpdateOverLimit();

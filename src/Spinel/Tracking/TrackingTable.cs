@@ -9,16 +9,17 @@ namespace Spinel.Tracking;
 /// </summary>
 internal sealed class TrackingTable
 {
-    /// <summary>The clients that read a key, and where the key sits in <see cref="_order"/>.</summary>
-    private sealed class Readers : HashSet<long>
+    /// <summary>The clients that read a key; the key itself and its place in <see cref="_order"/>.</summary>
+    private sealed class Readers(byte[] key) : HashSet<long>
     {
+        public readonly byte[] Key = key;
         public int Slot;
     }
 
     private readonly Dictionary<byte[], Readers> _keys = new(ByteArrayComparer.Instance);
 
     // Every key once, in no particular order: a random one is one index away (tracking-table-max-keys evicts at random).
-    private readonly List<byte[]> _order = [];
+    private readonly List<Readers> _order = [];
 
     public int KeyCount => _keys.Count;
 
@@ -30,10 +31,9 @@ internal sealed class TrackingTable
         var lookup = _keys.GetAlternateLookup<ReadOnlySpan<byte>>();
         if (!lookup.TryGetValue(key, out var ids))
         {
-            var stored = key.ToArray();
-            ids = new Readers { Slot = _order.Count };
-            _keys[stored] = ids;
-            _order.Add(stored);
+            ids = new Readers(key.ToArray()) { Slot = _order.Count };
+            _keys[ids.Key] = ids;
+            _order.Add(ids);
         }
         if (ids.Add(clientId)) ItemCount++;
     }
@@ -46,16 +46,16 @@ internal sealed class TrackingTable
         // The last key takes the removed one's place.
         var last = _order[^1];
         _order.RemoveAt(_order.Count - 1);
-        if (ids.Slot < _order.Count)
+        if (last != ids)
         {
             _order[ids.Slot] = last;
-            _keys[last].Slot = ids.Slot;
+            last.Slot = ids.Slot;
         }
         return ids;
     }
 
     /// <summary>A tracked key picked at random; the table must not be empty.</summary>
-    public byte[] RandomKey() => _order[Random.Shared.Next(_order.Count)];
+    public byte[] RandomKey() => _order[Random.Shared.Next(_order.Count)].Key;
 
     public void Clear()
     {
