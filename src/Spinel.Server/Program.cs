@@ -48,7 +48,21 @@ catch (IOException ex)
 }
 _ = stopSignal.Task.ContinueWith(_ => server.RequestStop(), TaskScheduler.Default);
 
-await server.Completion;
+// A stop ends a running script and waits for the command in progress. One that cannot end (a script stuck inside a
+// single long host call) must not keep the process and its memory alive: after a grace period it exits regardless.
+var shutdownGrace = TimeSpan.FromSeconds(10);
+try
+{
+    await Task.Delay(Timeout.Infinite, server.Stopping);
+}
+catch (OperationCanceledException)
+{
+}
+if (await Task.WhenAny(server.Completion, Task.Delay(shutdownGrace)) != server.Completion)
+{
+    server.Log.Warning($"The server did not stop within {shutdownGrace.TotalSeconds:0} seconds; exiting anyway.");
+    Environment.Exit(1);
+}
 return 0;
 
 // Where Spinel's own epoll loops do not serve the sockets (not Linux x64, or SPINEL_SOCKET_ENGINE=dotnet), the .NET

@@ -89,31 +89,37 @@ public sealed class Dispatcher
         return count;
     }
 
-    /// <summary>One command while a script is busy; false when it must wait for the lock instead.</summary>
+    /// <summary>
+    /// One command while a script is busy, answered as Redis answers it; false when it must wait for the lock instead.
+    /// It gets the usual checks first, then BUSY unless Redis flags it allow-busy. Of those, the ones that touch only the
+    /// client's own state run now (MULTI, AUTH, HELLO, QUIT; inside MULTI, queuing), as do SCRIPT KILL, FUNCTION KILL,
+    /// FUNCTION STATS and SHUTDOWN NOSAVE; the rest (WATCH, RESET, EXEC of a watching client...) need the keyspace.
+    /// </summary>
     private bool AnswerWhileBusy(CommandContext ctx, ArgumentList args, CommandSpec? spec, Scripting.RunningScript running)
     {
         ctx.Args = args;
-        if (spec is null)
-        {
-            RejectUnknown(ctx);
-            return true;
-        }
-        if (spec.Subcommands is not null && args.Count >= 2) spec = spec.FindSubcommand(args[1]) ?? spec;
-        if (!ctx.Client.Authenticated && !spec.Is(CommandFlags.NoAuth))
-        {
-            Reject(ctx, Errors.NoAuth, spec);
-            return true;
-        }
+        if ((spec = Check(ctx, args, spec)) is null) return true;
+        var client = ctx.Client;
         if (!spec.Is(CommandFlags.AllowBusy))
         {
+            // A refused EXEC discards the transaction, and with it the client's watches, which only the lock may touch.
+            if (TransactionCommands.IsExec(spec) && client.Watched is not null) return false;
             _server.Commands.StatsOf(spec).RejectedCalls++;
-            Reject(ctx, Scripting.RunningScript.BusyError(running.IsEval));
+            Reject(ctx, Scripting.RunningScript.BusyError(running.IsEval), spec);
             return true;
         }
-        if ((spec.Arity > 0 && spec.Arity != args.Count) || args.Count < -spec.Arity) return false;
+        if (client.Multi is { } multi && TransactionCommands.IsQueued(spec))
+        {
+            Queue(ctx, multi, spec);
+            return true;
+        }
         switch (spec.FullName)
         {
-            case "script|kill" or "function|kill" or "function|stats":
+            case "script|kill" or "function|kill" or "function|stats" or "multi" or "auth" or "hello" or "quit":
+                break;
+            case "discard" or "unwatch" when client.Watched is null:
+                break;
+            case "watch" when client.Multi is not null: // refused inside MULTI
                 break;
             case "shutdown":
                 // Only SHUTDOWN NOSAVE may stop a busy server; it stops the script too, written or not.
@@ -127,7 +133,7 @@ public sealed class Dispatcher
                 running.ForceKill();
                 break;
             default:
-                return false; // AUTH, MULTI, WATCH, ...: harmless to delay until the script ends
+                return false; // WATCH, RESET, ...: they change what the keyspace lock guards, so they wait for the script
         }
         ctx.Command = spec;
         spec.Handler!(ctx);
@@ -236,48 +242,7 @@ public sealed class Dispatcher
     private void Run(CommandContext ctx, ArgumentList args, CommandSpec? spec, ref long timestamp)
     {
         ctx.Args = args;
-        var reply = ctx.Reply;
-        if (spec is null)
-        {
-            RejectUnknown(ctx);
-            return;
-        }
-        if (spec.Subcommands is not null && args.Count >= 2)
-        {
-            var sub = spec.FindSubcommand(args[1]);
-            if (sub is null)
-            {
-                var name = new StringBuilder();
-                AppendCString(name, args[1], 128);
-                Reject(ctx, Errors.UnknownSubcommand(name.ToString(), spec.Name));
-                return;
-            }
-            spec = sub;
-        }
-        if ((spec.Arity > 0 && spec.Arity != args.Count) || args.Count < -spec.Arity)
-        {
-            _server.Commands.StatsOf(spec).RejectedCalls++;
-            Reject(ctx, Errors.WrongArity(spec.FullName), spec);
-            return;
-        }
-        if (spec.Is(CommandFlags.Protected) && !_server.Config.AllowsProtected(spec, ctx.Client))
-        {
-            _server.Commands.StatsOf(spec).RejectedCalls++;
-            Reject(ctx, $"ERR {spec.Name.ToUpperInvariant()} command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.");
-            return;
-        }
-        if (!ctx.Client.Authenticated && !spec.Is(CommandFlags.NoAuth))
-        {
-            _server.Commands.StatsOf(spec).RejectedCalls++;
-            Reject(ctx, Errors.NoAuth, spec);
-            return;
-        }
-        if (ctx.Client.PubSub is { Any: true } && ctx.Client.Protocol == 2 && !SubscriberMode.Allows(spec))
-        {
-            _server.Commands.StatsOf(spec).RejectedCalls++;
-            Reject(ctx, SubscriberMode.Error(spec), spec);
-            return;
-        }
+        if ((spec = Check(ctx, args, spec)) is null) return;
         if (_server.Tracking.OverLimit) _server.Tracking.EnforceLimit();
         if (ctx.Client.Multi is { } multi && TransactionCommands.IsQueued(spec))
         {
@@ -290,6 +255,45 @@ public sealed class Dispatcher
         timestamp = Invoke(ctx, spec, timestamp);
         ctx.Client.LastCommand = spec.FullName;
         if (_server.Blocking.HasReady) _server.Blocking.ServeReady(_tryServe, _server.Keyspace);
+    }
+
+    /// <summary>
+    /// The checks Redis makes before a command runs, in its order: unknown command or subcommand, arity, protected,
+    /// NOAUTH, a RESP2 subscriber's allowed commands. Returns the entry to run (a subcommand's own), or null after
+    /// replying the refusal.
+    /// </summary>
+    private CommandSpec? Check(CommandContext ctx, ArgumentList args, CommandSpec? spec)
+    {
+        if (spec is null)
+        {
+            RejectUnknown(ctx);
+            return null;
+        }
+        if (spec.Subcommands is not null && args.Count >= 2)
+        {
+            var sub = spec.FindSubcommand(args[1]);
+            if (sub is null)
+            {
+                var name = new StringBuilder();
+                AppendCString(name, args[1], 128);
+                Reject(ctx, Errors.UnknownSubcommand(name.ToString(), spec.Name));
+                return null;
+            }
+            spec = sub;
+        }
+        string? refusal = null;
+        if ((spec.Arity > 0 && spec.Arity != args.Count) || args.Count < -spec.Arity)
+            refusal = Errors.WrongArity(spec.FullName);
+        else if (spec.Is(CommandFlags.Protected) && !_server.Config.AllowsProtected(spec, ctx.Client))
+            refusal = $"ERR {spec.Name.ToUpperInvariant()} command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.";
+        else if (!ctx.Client.Authenticated && !spec.Is(CommandFlags.NoAuth))
+            refusal = Errors.NoAuth;
+        else if (ctx.Client.PubSub is { Any: true } && ctx.Client.Protocol == 2 && !SubscriberMode.Allows(spec))
+            refusal = SubscriberMode.Error(spec);
+        if (refusal is null) return spec;
+        _server.Commands.StatsOf(spec).RejectedCalls++;
+        Reject(ctx, refusal, spec);
+        return null;
     }
 
     /// <summary>Runs the handler and counts the call; returns the end timestamp.</summary>

@@ -117,6 +117,9 @@ public sealed class SpinelServer : IAsyncDisposable
     /// <summary>Completes when the server has stopped (SHUTDOWN or <see cref="StopAsync"/>).</summary>
     public Task Completion => _stopped.Task;
 
+    /// <summary>Cancelled once a stop has been requested (SHUTDOWN, a signal, <see cref="RequestStop"/>).</summary>
+    public CancellationToken Stopping => _stopping.Token;
+
     public int ConnectedClients => Clients.Count;
 
     public Task StartAsync()

@@ -45,6 +45,14 @@ public sealed partial class LuaState
 
     public int HookInterval { get; set; } = 1000;
 
+    /// <summary>
+    /// The hook for long-running host code (pattern matching) to call every <see cref="HookInterval"/> steps of its own,
+    /// null when there is none. It goes through the same path as the interpreter's ticks, so a raised kill stays raised.
+    /// </summary>
+    internal Action? HostHook => Hook is null ? null : _hostHook ??= () => RunHook(CallSite);
+
+    private Action? _hostHook;
+
     /// <summary>The line of the Lua code running (or calling the running host function), or -1.</summary>
     public int CurrentLine => CallSite?.Line ?? -1;
 
@@ -250,6 +258,13 @@ public sealed partial class LuaState
         try
         {
             hook();
+        }
+        catch (LuaException)
+        {
+            // A hook's error is raised again at every tick until the hook stops raising it: a pcall, xpcall or
+            // coroutine that caught it cannot keep the script going (Redis re-arms a killed script's hook per line).
+            _hookCountdown = 1;
+            throw;
         }
         finally
         {

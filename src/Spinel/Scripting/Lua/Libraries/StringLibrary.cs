@@ -183,7 +183,7 @@ public static class StringLibrary
 
         try
         {
-            var matcher = new LuaPattern(source, pattern.Span, lua.Hook, lua.HookInterval);
+            var matcher = new LuaPattern(source, pattern.Span, lua.HostHook, lua.HookInterval);
             bool anchored = matcher.IsAnchored;
             int patternStart = anchored ? 1 : 0;
             for (int s = start; ; s++)
@@ -245,7 +245,7 @@ public static class StringLibrary
         try
         {
             // gmatch has no anchor: a leading '^' is an ordinary character here.
-            var matcher = new LuaPattern(subject.Span, state.Pattern.Span, lua.Hook, lua.HookInterval);
+            var matcher = new LuaPattern(subject.Span, state.Pattern.Span, lua.HostHook, lua.HookInterval);
             for (int s = state.Position; s <= subject.Length; s++)
             {
                 int end = matcher.Match(s);
@@ -281,7 +281,7 @@ public static class StringLibrary
         try
         {
             var source = subject.Span;
-            var matcher = new LuaPattern(source, pattern.Span, lua.Hook, lua.HookInterval);
+            var matcher = new LuaPattern(source, pattern.Span, lua.HostHook, lua.HookInterval);
             bool anchored = matcher.IsAnchored;
             int patternStart = anchored ? 1 : 0;
             int s = 0, count = 0;
