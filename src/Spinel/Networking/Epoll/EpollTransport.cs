@@ -6,7 +6,8 @@ namespace Spinel.Networking.Epoll;
 
 /// <summary>
 /// A connection's socket on an <see cref="EpollLoop"/>. Readiness is tracked per direction: "ready" until a read
-/// comes back short or a call would block, then "not ready" until the next edge. An edge that arrives while a
+/// comes back short or a call would block, then "not ready" until the next edge (for reads, only until the peer has
+/// closed: its end of stream must still be read). An edge that arrives while a
 /// call is in flight bumps a counter, so the call does not mark the socket idle over it (no lost wake-up).
 /// A receive that must wait completes on the loop thread, which runs the connection on from there.
 /// </summary>
@@ -18,6 +19,7 @@ internal sealed class EpollTransport : Transport, IValueTaskSource<int>
 
     private bool _readReady = true; // the first request may have arrived before registration
     private int _readEdges;
+    private bool _peerClosed; // the peer's end of stream (or an error) is pending: reads never wait again
     private bool _receiveWaiting;
     private Memory<byte> _receiveBuffer;
     private ManualResetValueTaskSourceCore<int> _receive; // continuations run where it completes: the loop thread
@@ -80,7 +82,9 @@ internal sealed class EpollTransport : Transport, IValueTaskSource<int>
     {
         lock (_gate)
         {
-            if (_readEdges == edgesBefore) _readReady = false;
+            // A short read says the data is gone, not the peer's close: that may have come in the same edge (data
+            // and FIN together, or before the socket was registered), and no edge would announce it again.
+            if (_readEdges == edgesBefore && !_peerClosed) _readReady = false;
         }
     }
 
@@ -154,6 +158,7 @@ internal sealed class EpollTransport : Transport, IValueTaskSource<int>
             {
                 _readEdges++;
                 _readReady = true;
+                if ((events & (Libc.EpollRdHup | Libc.EpollHup | Libc.EpollErr)) != 0) _peerClosed = true;
                 if (_receiveWaiting)
                 {
                     _receiveWaiting = false;
