@@ -22,5 +22,12 @@ public static class Errors
     public static string UnknownSubcommand(string subcommand, string container) =>
         $"ERR unknown subcommand '{Truncate(subcommand)}'. Try {container.ToUpperInvariant()} HELP.";
 
+    /// <summary>
+    /// Redis's reply when a subcommand exists but its arguments do not fit: the subcommand as the client typed it
+    /// (case kept, up to 128 characters), the container upper-cased.
+    /// </summary>
+    public static string SubcommandSyntax(string subcommand, string container) =>
+        $"ERR unknown subcommand or wrong number of arguments for '{Truncate(subcommand)}'. Try {container.ToUpperInvariant()} HELP.";
+
     public static string Truncate(string s) => s.Length > 128 ? s[..128] : s;
 }

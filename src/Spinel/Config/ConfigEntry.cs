@@ -22,6 +22,12 @@ public sealed class ConfigEntry
     /// <summary>The value right after construction; CONFIG REWRITE leaves settings at their default out of the file.</summary>
     public string DefaultValue { get; internal set; } = "";
 
+    /// <summary>
+    /// Redis's HIDDEN_CONFIG (settings for its own tests, e.g. key-load-delay): CONFIG GET shows it only when asked
+    /// for by its exact name, never for a pattern such as *.
+    /// </summary>
+    public bool Hidden { get; init; }
+
     /// <summary>Takes several words (bind, save, client-output-buffer-limit); the file's words are joined by spaces.</summary>
     public bool MultiArg { get; init; }
 }

@@ -185,17 +185,25 @@ public sealed partial class ServerConfig
         Custom("cluster-link-sendbuf-limit", "0", v => ConfigParsing.TryParseBytes(v, out ulong n)
             ? (null, n.ToString(CultureInfo.InvariantCulture))
             : ("argument must be a memory value", v));
+
+        // Redis's hidden settings (for its test suite): shown by CONFIG GET of the exact name only.
+        Flag("use-exit-on-panic", false, hidden: true);
+        Integer("rdb-key-save-delay", 0, int.MinValue, int.MaxValue, hidden: true);
+        Integer("key-load-delay", 0, int.MinValue, int.MaxValue, hidden: true);
+        Integer("watchdog-period", 0, 0, int.MaxValue, hidden: true);
+        Integer("loading-process-events-interval-bytes", 2 * 1024 * 1024, 1024, int.MaxValue, hidden: true);
     }
 
-    private void Flag(string name, bool defaultValue, bool immutable = false, params string[] aliases)
+    private void Flag(string name, bool defaultValue, bool immutable = false, bool hidden = false, params string[] aliases)
     {
-        Custom(name, defaultValue ? "yes" : "no", v => ConfigParsing.ParseBool(v, out bool b) is { } error ? (error, v) : (null, b ? "yes" : "no"), immutable, aliases: aliases);
+        Custom(name, defaultValue ? "yes" : "no", v => ConfigParsing.ParseBool(v, out bool b) is { } error ? (error, v) : (null, b ? "yes" : "no"), immutable,
+            hidden: hidden, aliases: aliases);
     }
 
-    private void Integer(string name, long defaultValue, long min, long max, bool immutable = false, params string[] aliases) =>
+    private void Integer(string name, long defaultValue, long min, long max, bool immutable = false, bool hidden = false, params string[] aliases) =>
         Custom(name, defaultValue.ToString(CultureInfo.InvariantCulture),
             v => ConfigParsing.ParseLong(v, min, max, out long n) is { } error ? (error, v) : (null, n.ToString(CultureInfo.InvariantCulture)),
-            immutable, aliases: aliases);
+            immutable, hidden: hidden, aliases: aliases);
 
     private void Bytes(string name, long defaultValue, long min, long max, params string[] aliases) =>
         Custom(name, defaultValue.ToString(CultureInfo.InvariantCulture),
@@ -223,7 +231,7 @@ public sealed partial class ServerConfig
 
     /// <summary>Stores a setting Spinel accepts; <paramref name="parse"/> returns Redis's error or the value as CONFIG GET shows it.</summary>
     private void Custom(string name, string defaultValue, Func<string, (string? Error, string Shown)> parse,
-        bool immutable = false, bool multiArg = false, bool isProtected = false, params string[] aliases)
+        bool immutable = false, bool multiArg = false, bool isProtected = false, bool hidden = false, params string[] aliases)
     {
         string value = defaultValue;
         Add(new ConfigEntry
@@ -232,6 +240,7 @@ public sealed partial class ServerConfig
             Aliases = aliases,
             Immutable = immutable,
             Protected = isProtected,
+            Hidden = hidden,
             MultiArg = multiArg,
             Get = () => value,
             Set = v =>

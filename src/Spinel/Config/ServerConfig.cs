@@ -98,21 +98,26 @@ public sealed partial class ServerConfig
             if (entry.Protected && !allowProtected) return Failed(name, "can't set protected config");
             if (!seen.Add(name)) return Failed(name, "duplicate parameter");
         }
-        var previous = new List<(ConfigEntry, string)>();
-        foreach (var (name, value) in pairs)
+        // Every old value is read before anything changes, so a failure puts each back as it was, even when a setting
+        // and its alias (lua-time-limit, busy-reply-threshold) are both in the call.
+        var previous = pairs.Select(p => (Entry: Find(p.Name)!, Old: Find(p.Name)!.Get())).ToList();
+        for (int i = 0; i < pairs.Count; i++)
         {
-            var entry = Find(name)!;
-            previous.Add((entry, entry.Get()));
-            string? error = entry.Set(value);
+            var entry = previous[i].Entry;
+            string? error = entry.Set(pairs[i].Value);
             if (error is not null)
             {
-                foreach (var (e, old) in previous) e.Set(old);
-                return Failed(name, error);
+                for (int j = i; j >= 0; j--) previous[j].Entry.Set(previous[j].Old);
+                // A refused value is reported under the setting's own spelling (lower case; the alias if one was used).
+                return Failed(SpelledName(entry, pairs[i].Name), error);
             }
         }
         Changed?.Invoke(pairs.Select(p => Find(p.Name)!.Name).ToList());
         return null;
     }
+
+    private static string SpelledName(ConfigEntry entry, string typed) =>
+        entry.Aliases.FirstOrDefault(a => a.Equals(typed, StringComparison.OrdinalIgnoreCase)) ?? entry.Name;
 
     private static string Failed(string name, string reason) => $"ERR CONFIG SET failed (possibly related to argument '{name}') - {reason}";
 

@@ -78,6 +78,12 @@ public sealed class ClientSession
     /// <summary>Set to reply and then close (QUIT, killing oneself, protocol errors).</summary>
     public bool CloseAfterReply { get; set; }
 
+    /// <summary>
+    /// CLIENT NO-EVICT ON: shown as flag 'e'. Spinel never evicts clients, so it changes nothing else; RESET keeps it,
+    /// as Redis 7.0's RESET does.
+    /// </summary>
+    public bool NoEvict { get; set; }
+
     /// <summary>Subscriptions and push output; null for clients that cannot receive pushes.</summary>
     internal PubSub.Subscriptions? PubSub { get; set; }
 

@@ -39,7 +39,8 @@ public sealed class FunctionLibraries
     private readonly SpinelServer _server;
     private readonly ScriptRuntime _runtime;
     private Dictionary<string, LuaLibrary> _libraries = new(StringComparer.Ordinal);
-    private Dictionary<string, RegisteredFunction> _functions = new(StringComparer.Ordinal);
+    // Function names are found without regard to case (FCALL TEST runs "test"), as Redis's functions dict compares them.
+    private Dictionary<string, RegisteredFunction> _functions = new(StringComparer.OrdinalIgnoreCase);
     private Dictionary<string, RegisteredFunction>.AlternateLookup<ReadOnlySpan<char>> _functionLookup;
 
     private LuaState? _lua;
@@ -122,31 +123,47 @@ public sealed class FunctionLibraries
             error = "ERR Invalid library metadata";
             return null;
         }
-        var words = ScriptFlagNames.Words(code[2..newline]);
-        if (words.Count == 0 || !Ascii.EqualsIgnoreCase(words[0], "lua"u8))
+        if (!ScriptFlagNames.TrySplitShebang(code[..newline], out var words))
         {
-            error = $"ERR Engine '{(words.Count == 0 ? "" : Encoding.Latin1.GetString(words[0]))}' not found";
+            error = "ERR Invalid library metadata";
             return null;
         }
-        string? name = null;
+        int nameWord = -1;
         for (int i = 1; i < words.Count; i++)
         {
             ReadOnlySpan<byte> word = words[i];
-            if (!word.StartsWith("name="u8))
+            if (word.Length < 5 || !Ascii.EqualsIgnoreCase(word[..5], "name="u8))
             {
                 error = "ERR Invalid metadata value given: " + Encoding.Latin1.GetString(word);
                 return null;
             }
-            var value = word[5..];
-            if (!IsValidName(value))
+            if (nameWord >= 0)
             {
-                error = "ERR " + BadName;
+                error = "ERR Invalid metadata value, name argument was given multiple times";
                 return null;
             }
-            name = Encoding.ASCII.GetString(value);
+            nameWord = i;
         }
-        if (name is null) error = "ERR Library name was not given";
-        return name;
+        if (nameWord < 0)
+        {
+            error = "ERR Library name was not given";
+            return null;
+        }
+        // Redis checks the name before it looks the engine up: "#!js name=a-b" is a bad name, not a missing engine.
+        var name = words[nameWord][5..];
+        if (!IsValidName(name))
+        {
+            error = "ERR " + BadName;
+            return null;
+        }
+        // The engine is the first word without its "#!" (a space after "#!" leaves it empty); its name has no case.
+        var engine = words[0].Length < 2 ? [] : words[0][2..];
+        if (!Ascii.EqualsIgnoreCase(engine, "lua"u8))
+        {
+            error = $"ERR Engine '{Encoding.Latin1.GetString(engine)}' not found";
+            return null;
+        }
+        return Encoding.ASCII.GetString(name);
     }
 
     /// <summary>FUNCTION LOAD: returns the library's name, or null with the error to reply.</summary>
@@ -271,16 +288,37 @@ public sealed class FunctionLibraries
             var table = args[0].AsTable;
             name = callback = default;
             LuaValue key = default;
+            // As in Redis: keys compare without case, each value is checked as it is met in the table's
+            // walk order (so of two wrong ones, the first walked is reported), and a later key wins.
             while (table.Next(ref key, out var value))
             {
-                if (key.IsString && key.AsString.Equals(FunctionNameKey)) name = value;
-                else if (key.IsString && key.AsString.Equals(CallbackKey)) callback = value;
-                else if (key.IsString && key.AsString.Equals(FlagsKey)) flags = value;
-                else if (key.IsString && key.AsString.Equals(DescriptionKey)) description = value;
+                var keyText = key.CoerceToString();
+                if (keyText is null) throw Fail(lua, "named argument key given to redis.register_function is not a string");
+                if (Ascii.EqualsIgnoreCase(keyText.Span, FunctionNameKey.Span))
+                {
+                    if (value.CoerceToString() is null) throw Fail(lua, "function_name argument given to redis.register_function must be a string");
+                    name = value;
+                }
+                else if (Ascii.EqualsIgnoreCase(keyText.Span, DescriptionKey.Span))
+                {
+                    if (value.CoerceToString() is null) throw Fail(lua, "description argument given to redis.register_function must be a string");
+                    description = value;
+                }
+                else if (Ascii.EqualsIgnoreCase(keyText.Span, CallbackKey.Span))
+                {
+                    if (!value.IsFunction) throw Fail(lua, "callback argument given to redis.register_function must be a function");
+                    callback = value;
+                }
+                else if (Ascii.EqualsIgnoreCase(keyText.Span, FlagsKey.Span))
+                {
+                    if (!value.IsTable) throw Fail(lua, "flags argument to redis.register_function must be a table representing function flags");
+                    ParseFlags(lua, value.AsTable);
+                    flags = value;
+                }
                 else throw Fail(lua, "unknown argument given to redis.register_function");
             }
-            if (name.CoerceToString() is null) throw Fail(lua, "redis.register_function must get a function name argument");
-            if (!callback.IsFunction) throw Fail(lua, "redis.register_function must get a callback argument");
+            if (name.IsNil) throw Fail(lua, "redis.register_function must get a function name argument");
+            if (callback.IsNil) throw Fail(lua, "redis.register_function must get a callback argument");
         }
         else if (args.Count == 2)
         {
@@ -293,18 +331,7 @@ public sealed class FunctionLibraries
 
         var functionName = name.CoerceToString()!;
         if (!IsValidName(functionName.Span)) throw Fail(lua, BadName);
-        var parsedFlags = ScriptFlags.None;
-        if (!flags.IsNil)
-        {
-            if (!flags.IsTable) throw Fail(lua, "flags argument to redis.register_function must be a table representing function flags");
-            var list = flags.AsTable;
-            for (int i = 1; !list.RawGet(i).IsNil; i++)
-            {
-                var flag = list.RawGet(i);
-                if (!flag.IsString || !ScriptFlagNames.TryParse(flag.AsString.Span, out var parsed)) throw Fail(lua, "unknown flag given");
-                parsedFlags |= parsed;
-            }
-        }
+        var parsedFlags = flags.IsNil ? ScriptFlags.None : ParseFlags(lua, flags.AsTable);
         byte[]? descriptionBytes = null;
         if (!description.IsNil)
         {
@@ -315,6 +342,19 @@ public sealed class FunctionLibraries
         if (library.Functions.Exists(f => f.Name == text)) throw Fail(lua, "Function already exists in the library");
         library.Functions.Add(new RegisteredFunction(text, callback.AsFunction, parsedFlags, descriptionBytes, library));
         return lua.Return();
+    }
+
+    /// <summary>A register_function flags table: its entries 1, 2, ... up to the first nil, each a known flag name.</summary>
+    private static ScriptFlags ParseFlags(LuaState lua, LuaTable list)
+    {
+        var parsed = ScriptFlags.None;
+        for (int i = 1; !list.RawGet(i).IsNil; i++)
+        {
+            var flag = list.RawGet(i);
+            if (!flag.IsString || !ScriptFlagNames.TryParse(flag.AsString.Span, out var one, ignoreCase: true)) throw Fail(lua, "unknown flag given");
+            parsed |= one;
+        }
+        return parsed;
     }
 
     private static LuaException Fail(LuaState lua, string message) => new(ScriptErrors.Table(message));
@@ -378,7 +418,7 @@ public sealed class FunctionLibraries
         var codes = FunctionDumpFormat.TryRead(payload, out var error);
         if (codes is null) return error;
         var savedLibraries = new Dictionary<string, LuaLibrary>(_libraries, StringComparer.Ordinal);
-        var savedFunctions = new Dictionary<string, RegisteredFunction>(_functions, StringComparer.Ordinal);
+        var savedFunctions = new Dictionary<string, RegisteredFunction>(_functions, StringComparer.OrdinalIgnoreCase);
         if (policy == RestorePolicy.Flush) Flush();
         foreach (var code in codes)
         {

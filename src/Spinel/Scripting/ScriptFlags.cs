@@ -1,3 +1,5 @@
+using Spinel.Protocol;
+
 namespace Spinel.Scripting;
 
 /// <summary>Flags a script declares in its shebang line (<c>#!lua flags=no-writes,allow-oom</c>) or a function in register_function.</summary>
@@ -27,11 +29,12 @@ public static class ScriptFlagNames
         ("allow-cross-slot-keys", ScriptFlags.AllowCrossSlotKeys),
     ];
 
-    public static bool TryParse(ReadOnlySpan<byte> name, out ScriptFlags flag)
+    /// <summary>A flag's name; <paramref name="ignoreCase"/> for register_function's flags, which Redis compares without case (an EVAL shebang's with case).</summary>
+    public static bool TryParse(ReadOnlySpan<byte> name, out ScriptFlags flag, bool ignoreCase = false)
     {
         foreach (var (text, value) in Names)
         {
-            if (System.Text.Ascii.Equals(name, text))
+            if (ignoreCase ? System.Text.Ascii.EqualsIgnoreCase(name, text) : System.Text.Ascii.Equals(name, text))
             {
                 flag = value;
                 return true;
@@ -60,18 +63,19 @@ public static class ScriptFlagNames
             error = "ERR Invalid script shebang";
             return false;
         }
-        var line = body[..newline];
-        int space = line.IndexOf((byte)' ');
-        var engine = space < 0 ? line : line[..space];
-        if (!engine.SequenceEqual("#!lua"u8))
+        if (!TrySplitShebang(body[..newline], out var words))
         {
-            error = "ERR Unexpected engine in script shebang: " + Latin1(engine);
+            error = "ERR Invalid engine in script shebang";
             return false;
         }
-        if (space < 0) return true;
-        foreach (var word in Words(line[(space + 1)..]))
+        if (!words[0].SequenceEqual("#!lua"u8))
         {
-            ReadOnlySpan<byte> option = word;
+            error = "ERR Unexpected engine in script shebang: " + Latin1(words[0]);
+            return false;
+        }
+        for (int i = 1; i < words.Count; i++)
+        {
+            ReadOnlySpan<byte> option = words[i];
             if (!option.StartsWith("flags="u8))
             {
                 error = "ERR Unknown lua shebang option: " + Latin1(option);
@@ -80,6 +84,18 @@ public static class ScriptFlagNames
             if (!TryParseList(option["flags="u8.Length..], ref flags, out error)) return false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// Splits a shebang line into words as Redis does (with its inline-command rules, so quotes group and are
+    /// removed: <c>name="foo"</c> is <c>name=foo</c>). False for unbalanced quotes or no word at all.
+    /// </summary>
+    internal static bool TrySplitShebang(ReadOnlySpan<byte> line, out ArgumentList words)
+    {
+        words = new ArgumentList();
+        var scratch = new byte[line.Length];
+        words.Reset(scratch);
+        return InlineSplitter.Split(line, scratch, words) && words.Count > 0;
     }
 
     /// <summary>A comma-separated flag list; an empty list is no flags, an empty item an error.</summary>
@@ -101,23 +117,6 @@ public static class ScriptFlagNames
             list = list[(comma + 1)..];
         }
     }
-
-    /// <summary>Space-separated words, empty ones skipped (Redis splits the line with sdssplitargs).</summary>
-    internal static List<byte[]> Words(ReadOnlySpan<byte> text)
-    {
-        var words = new List<byte[]>();
-        int i = 0;
-        while (i < text.Length)
-        {
-            while (i < text.Length && IsSpace(text[i])) i++;
-            int start = i;
-            while (i < text.Length && !IsSpace(text[i])) i++;
-            if (i > start) words.Add(text[start..i].ToArray());
-        }
-        return words;
-    }
-
-    private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\v' or (byte)'\f';
 
     internal static string Latin1(ReadOnlySpan<byte> bytes) => System.Text.Encoding.Latin1.GetString(bytes);
 }

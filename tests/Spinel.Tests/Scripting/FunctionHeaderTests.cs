@@ -17,6 +17,9 @@ public sealed class FunctionHeaderTests
         Assert.Equal(("mylib", (string?)null), Parse("#!lua name=mylib\nreturn 1"));
         Assert.Equal(("t3", (string?)null), Parse("#!lua name=t3 \nreturn 1"));
         Assert.Equal(("t4", (string?)null), Parse("#!lua  name=t4\nreturn 1"));
+        // Redis splits the line with its inline-command rules: quotes are removed, "name=" and the engine have no case.
+        Assert.Equal(("foo", (string?)null), Parse("#!lua name=\"foo\"\nreturn 1"));
+        Assert.Equal(("foo", (string?)null), Parse("#!LUA NAME='foo'\nreturn 1"));
     }
 
     [Theory]
@@ -27,6 +30,10 @@ public sealed class FunctionHeaderTests
     [InlineData("#!lua name=ab foo=1\nreturn 1", "ERR Invalid metadata value given: foo=1")]
     [InlineData("#!js name=cd\nreturn 1", "ERR Engine 'js' not found")]
     [InlineData("#!lua name=t5", "ERR Invalid library metadata")]
+    [InlineData("#! name=test\nreturn 1", "ERR Engine '' not found")]
+    [InlineData("#!lua name=foo name=bar\nreturn 1", "ERR Invalid metadata value, name argument was given multiple times")]
+    [InlineData("#!lua name=\"foo\nreturn 1", "ERR Invalid library metadata")]
+    [InlineData("#!js name=a-b\nreturn 1", "ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long")]
     public void Bad_headers_fail_with_redis_errors(string code, string error)
     {
         Assert.Equal(((string?)null, error), Parse(code));

@@ -186,7 +186,8 @@ public static partial class ClientCommands
     /// </summary>
     private static string Flags(ClientSession s)
     {
-        string flags = (s.PubSub is { Any: true } ? "P" : "") + (s.Multi is null ? "" : "x") + (s.Blocked is null ? "" : "b") + TrackingFlags(s.Tracking) + (s.Watched is { Dirty: true } ? "d" : "");
+        string flags = (s.PubSub is { Any: true } ? "P" : "") + (s.Multi is null ? "" : "x") + (s.Blocked is null ? "" : "b") + TrackingFlags(s.Tracking) + (s.Watched is { Dirty: true } ? "d" : "")
+            + (s.NoEvict ? "e" : "");
         return flags.Length == 0 ? "N" : flags;
     }
 
@@ -304,8 +305,12 @@ public static partial class ClientCommands
 
     private static void NoEvict(CommandContext ctx)
     {
-        // Spinel never evicts clients, so the protection is always in effect; only the syntax matters.
-        if (ctx.ArgIs(2, "ON") || ctx.ArgIs(2, "OFF")) ctx.Reply.WriteOk();
+        // Spinel never evicts clients, so the protection is always in effect; the flag is only shown (CLIENT LIST 'e').
+        if (ctx.ArgIs(2, "ON") || ctx.ArgIs(2, "OFF"))
+        {
+            ctx.Client.NoEvict = ctx.ArgIs(2, "ON");
+            ctx.Reply.WriteOk();
+        }
         else ctx.Reply.WriteError(Errors.Syntax);
     }
 }

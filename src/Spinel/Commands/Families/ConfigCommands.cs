@@ -55,6 +55,7 @@ public static class ConfigCommands
             }
             foreach (var entry in config.Entries)
             {
+                if (entry.Hidden) continue; // as in Redis, a hidden setting needs its exact name
                 if (Glob(pattern, entry.Name) && seen.Add(entry.Name)) found.Add((entry.Name, entry));
                 foreach (var alias in entry.Aliases)
                 {

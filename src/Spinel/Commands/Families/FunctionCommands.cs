@@ -104,7 +104,12 @@ public static class FunctionCommands
 
     private static void Flush(CommandContext ctx)
     {
-        if (ctx.ArgCount > 3 || (ctx.ArgCount == 3 && !ctx.ArgIs(2, "SYNC") && !ctx.ArgIs(2, "ASYNC")))
+        if (ctx.ArgCount > 3)
+        {
+            ctx.Reply.WriteError(Errors.SubcommandSyntax(ctx.ArgString(1), ctx.ArgString(0)));
+            return;
+        }
+        if (ctx.ArgCount == 3 && !ctx.ArgIs(2, "SYNC") && !ctx.ArgIs(2, "ASYNC"))
         {
             ctx.Reply.WriteError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
             return;
@@ -146,7 +151,7 @@ public static class FunctionCommands
         var policy = FunctionLibraries.RestorePolicy.Append;
         if (ctx.ArgCount > 4)
         {
-            ctx.Reply.WriteError("ERR unknown subcommand or wrong number of arguments for 'RESTORE'. Try FUNCTION HELP.");
+            ctx.Reply.WriteError(Errors.SubcommandSyntax(ctx.ArgString(1), ctx.ArgString(0)));
             return;
         }
         if (ctx.ArgCount == 4)

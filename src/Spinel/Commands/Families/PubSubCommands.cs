@@ -114,7 +114,7 @@ public static class PubSubCommands
     {
         if (ctx.ArgCount > 3)
         {
-            ctx.Reply.WriteError($"ERR unknown subcommand or wrong number of arguments for '{ctx.ArgString(1)}'. Try PUBSUB HELP.");
+            ctx.Reply.WriteError(Errors.SubcommandSyntax(ctx.ArgString(1), ctx.ArgString(0)));
             return;
         }
         var matches = new List<byte[]>();
