@@ -46,7 +46,11 @@ catch (IOException ex)
     server.Log.Warning(ex.Message);
     return 1;
 }
-_ = stopSignal.Task.ContinueWith(_ => server.RequestStop(), TaskScheduler.Default);
+_ = stopSignal.Task.ContinueWith(_ =>
+{
+    MissingFeatures.LogShutdownWithoutSave(server); // Redis saves on a signal when save points are set
+    server.RequestStop();
+}, TaskScheduler.Default);
 
 await server.Completion;
 return 0;

@@ -22,6 +22,12 @@ public sealed class ConfigEntry
     /// <summary>The value right after construction; CONFIG REWRITE leaves settings at their default out of the file.</summary>
     public string DefaultValue { get; internal set; } = "";
 
+    /// <summary>
+    /// The missing feature that would act on this setting ("persistence", "TLS"...), or null when Spinel acts on it.
+    /// Set from the one table in ServerConfig.Accepted.cs; a value other than the default (or empty) is warned about.
+    /// </summary>
+    public string? NotActedOnFor { get; internal set; }
+
     /// <summary>Takes several words (bind, save, client-output-buffer-limit); the file's words are joined by spaces.</summary>
     public bool MultiArg { get; init; }
 }

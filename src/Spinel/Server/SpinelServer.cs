@@ -40,10 +40,11 @@ public sealed class SpinelServer : IAsyncDisposable
         Scripts = new Scripting.ScriptRuntime(this);
         ApplyLfuSettings();
         ApplyPubSubSettings();
-        Config.Changed += _ =>
+        Config.Changed += names =>
         {
             ApplyLfuSettings();
             ApplyPubSubSettings();
+            MissingFeatures.LogChanged(this, names);
         };
     }
 
@@ -121,6 +122,7 @@ public sealed class SpinelServer : IAsyncDisposable
 
     public Task StartAsync()
     {
+        MissingFeatures.LogStartup(this);
         var endpoints = new List<IPEndPoint>();
         int port = Config.Port;
         foreach (var entry in Config.Bind)
