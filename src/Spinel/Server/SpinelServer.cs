@@ -290,6 +290,7 @@ public sealed class SpinelServer : IAsyncDisposable
                 lock (Keyspace.Lock) Keyspace.ResyncClock();
                 if (Config.ActiveExpireEnabled) await Expiry.RunCycleAsync(token).ConfigureAwait(false);
                 CloseIdleClients();
+                ResetReplyPeaks();
                 ReturnFreedMemory();
             }
             catch (OperationCanceledException)
@@ -319,6 +320,17 @@ public sealed class SpinelServer : IAsyncDisposable
         if (!calm || removed - _removedAtLastCollect < 100_000) return;
         _removedAtLastCollect = removed;
         GC.Collect(2, GCCollectionMode.Forced, blocking: false, compacting: false);
+    }
+
+    private long _replyPeaksResetMs;
+
+    /// <summary>CLIENT LIST's rbp is the reply buffer's peak over the last few seconds: Redis starts a new window every 5 s.</summary>
+    private void ResetReplyPeaks()
+    {
+        long now = Environment.TickCount64;
+        if (now - _replyPeaksResetMs < 5000) return;
+        _replyPeaksResetMs = now;
+        foreach (var session in Clients.Sessions()) session.Writer.ResetPeak();
     }
 
     private void CloseIdleClients()
