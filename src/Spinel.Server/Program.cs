@@ -46,7 +46,11 @@ catch (IOException ex)
     server.Log.Warning(ex.Message);
     return 1;
 }
-_ = stopSignal.Task.ContinueWith(_ => server.RequestStop(), TaskScheduler.Default);
+_ = stopSignal.Task.ContinueWith(_ =>
+{
+    MissingFeatures.LogShutdownWithoutSave(server); // Redis saves on a signal when save points are set
+    server.RequestStop();
+}, TaskScheduler.Default);
 
 // A stop ends a running script and waits for the command in progress. One that cannot end (a script stuck inside a
 // single long host call) must not keep the process and its memory alive: after a grace period it exits regardless.

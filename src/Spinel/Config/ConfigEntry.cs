@@ -28,6 +28,12 @@ public sealed class ConfigEntry
     /// </summary>
     public bool Hidden { get; init; }
 
+    /// <summary>
+    /// The missing feature that would act on this setting ("persistence", "TLS"...), or null when Spinel acts on it.
+    /// Set from the one table in ServerConfig.Accepted.cs; a value other than the default (or empty) is warned about.
+    /// </summary>
+    public string? NotActedOnFor { get; internal set; }
+
     /// <summary>Takes several words (bind, save, client-output-buffer-limit); the file's words are joined by spaces.</summary>
     public bool MultiArg { get; init; }
 }

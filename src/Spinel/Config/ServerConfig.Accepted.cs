@@ -3,9 +3,9 @@ using System.Text;
 
 namespace Spinel.Config;
 
-// Redis 7.0 settings Spinel accepts (CONFIG GET shows them, CONFIG SET and the config file store them)
-// without acting on them yet, so tools that read or write them keep working. Each validates as Redis
-// does and shows its value normalized the same way (sizes in bytes, enums lower-case).
+// Every other Redis 7.0 setting (CONFIG GET shows them, CONFIG SET and the config file store them), so tools
+// that read or write them keep working. Each validates as Redis does and shows its value normalized the same
+// way (sizes in bytes, enums lower-case). Those Spinel does not act on yet are listed in NotActedOn.
 public sealed partial class ServerConfig
 {
     private static readonly string[] YesNo = ["yes", "no"];
@@ -192,6 +192,78 @@ public sealed partial class ServerConfig
         Integer("key-load-delay", 0, int.MinValue, int.MaxValue, hidden: true);
         Integer("watchdog-period", 0, 0, int.MaxValue, hidden: true);
         Integer("loading-process-events-interval-bytes", 2 * 1024 * 1024, 1024, int.MaxValue, hidden: true);
+    }
+
+    /// <summary>
+    /// The one list of settings Spinel stores but does not act on, by the reason why: a value other than the default
+    /// (or empty, which turns a feature off) logs a warning at startup and on CONFIG SET (Server/MissingFeatures), so a
+    /// setting never seems to work when it does not. Whoever implements a feature takes its settings out of here.
+    /// </summary>
+    private static readonly (string Reason, string[] Names)[] NotActedOn =
+    [
+        ("Spinel has no persistence yet (no RDB or AOF file is written or loaded)",
+        [
+            "save", "stop-writes-on-bgsave-error", "rdbcompression", "rdbchecksum", "dbfilename", "rdb-del-sync-files",
+            "rdb-save-incremental-fsync", "appendonly", "appendfilename", "appenddirname", "appendfsync", "no-appendfsync-on-rewrite",
+            "auto-aof-rewrite-percentage", "auto-aof-rewrite-min-size", "aof-load-truncated", "aof-use-rdb-preamble",
+            "aof-timestamp-enabled", "aof-rewrite-incremental-fsync", "aof-disable-auto-gc", "bgsave_cpulist", "aof_rewrite_cpulist",
+            "sanitize-dump-payload", "rdb-key-save-delay", "key-load-delay", "loading-process-events-interval-bytes",
+        ]),
+        ("Spinel has no TLS yet (no TLS port is opened, no certificate is read)",
+        [
+            "tls-port", "tls-cert-file", "tls-key-file", "tls-key-file-pass", "tls-client-cert-file", "tls-client-key-file",
+            "tls-client-key-file-pass", "tls-dh-params-file", "tls-ca-cert-file", "tls-ca-cert-dir", "tls-protocols", "tls-ciphers",
+            "tls-ciphersuites", "tls-auth-clients", "tls-replication", "tls-cluster", "tls-prefer-server-ciphers", "tls-session-caching",
+            "tls-session-cache-size", "tls-session-cache-timeout",
+        ]),
+        ("Spinel has no replication yet",
+        [
+            "replicaof", "masterauth", "masteruser", "replica-serve-stale-data", "replica-read-only", "replica-ignore-disk-write-errors",
+            "repl-diskless-sync", "repl-diskless-sync-delay", "repl-diskless-sync-max-replicas", "repl-diskless-load",
+            "repl-ping-replica-period", "repl-timeout", "repl-disable-tcp-nodelay", "repl-backlog-size", "repl-backlog-ttl",
+            "replica-priority", "replica-announced", "min-replicas-to-write", "min-replicas-max-lag", "replica-announce-ip",
+            "replica-announce-port", "replica-ignore-maxmemory", "replica-lazy-flush", "propagation-error-behavior", "bind-source-addr",
+        ]),
+        ("Spinel has no cluster mode yet",
+        [
+            "cluster-enabled", "cluster-config-file", "cluster-port", "cluster-node-timeout", "cluster-replica-validity-factor",
+            "cluster-migration-barrier", "cluster-allow-replica-migration", "cluster-require-full-coverage", "cluster-replica-no-failover",
+            "cluster-allow-reads-when-down", "cluster-allow-pubsubshard-when-down", "cluster-announce-ip", "cluster-announce-hostname",
+            "cluster-announce-port", "cluster-announce-bus-port", "cluster-announce-tls-port", "cluster-preferred-endpoint-type",
+            "cluster-link-sendbuf-limit",
+        ]),
+        ("Spinel does not enforce maxmemory or evict keys or clients yet",
+            ["maxmemory", "maxmemory-samples", "maxmemory-eviction-tenacity", "lazyfree-lazy-eviction", "maxmemory-clients"]),
+        ("Spinel frees memory through the .NET garbage collector",
+        [
+            "lazyfree-lazy-expire", "lazyfree-lazy-server-del", "lazyfree-lazy-user-del", "lazyfree-lazy-user-flush", "jemalloc-bg-thread",
+            "active-defrag-ignore-bytes", "active-defrag-threshold-lower", "active-defrag-threshold-upper", "active-defrag-cycle-min",
+            "active-defrag-cycle-max", "active-defrag-max-scan-fields",
+        ]),
+        ("Spinel does not manage its process this way (no daemonizing, pid file, syslog, process title, OOM score or CPU pinning)",
+        [
+            "daemonize", "pidfile", "supervised", "always-show-logo", "set-proc-title", "proc-title-template", "syslog-enabled", "syslog-ident",
+            "syslog-facility", "crash-log-enabled", "crash-memcheck-enabled", "disable-thp", "ignore-warnings", "shutdown-on-sigint",
+            "shutdown-on-sigterm", "shutdown-timeout", "oom-score-adj", "oom-score-adj-values", "io-threads-do-reads", "server_cpulist",
+            "bio_cpulist", "watchdog-period", "use-exit-on-panic",
+        ]),
+        ("Spinel has no modules", ["enable-module-command"]),
+        ("Spinel does not listen on a Unix socket yet", ["unixsocket", "unixsocketperm"]),
+        ("Spinel does not apply this connection option yet", ["protected-mode", "tcp-keepalive", "socket-mark-id", "client-query-buffer-limit"]),
+        ("Spinel has no ACL users yet", ["aclfile", "acllog-max-len", "acl-pubsub-default"]),
+        ("Spinel has no SLOWLOG or latency monitor yet",
+            ["slowlog-log-slower-than", "slowlog-max-len", "latency-monitor-threshold", "latency-tracking", "latency-tracking-info-percentiles"]),
+        ("Spinel has no streams yet", ["stream-node-max-bytes", "stream-node-max-entries"]),
+        ("Spinel does not compress list nodes", ["list-compress-depth"]),
+        ("Spinel resizes its hash tables in one step and runs its cron at a fixed hz", ["activerehashing", "dynamic-hz"]),
+    ];
+
+    private void MarkNotActedOn()
+    {
+        foreach (var (reason, names) in NotActedOn)
+        {
+            foreach (var name in names) _byName[name].NotActedOnFor = reason; // an unknown name fails at once
+        }
     }
 
     private void Flag(string name, bool defaultValue, bool immutable = false, bool hidden = false, params string[] aliases)

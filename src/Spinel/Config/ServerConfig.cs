@@ -19,6 +19,7 @@ public sealed partial class ServerConfig
     {
         RegisterCore();
         RegisterAccepted();
+        MarkNotActedOn();
         foreach (var entry in _entries) entry.DefaultValue = entry.Get();
     }
 

@@ -41,6 +41,7 @@ internal sealed class ClientConnection
         Session = new ClientSession(socket.RemoteEndPoint?.ToString() ?? "?", socket.LocalEndPoint?.ToString() ?? "?", _writer, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())
         {
             Disconnect = Close,
+            Fd = transport.Descriptor,
         };
         Session.Authenticated = !server.Config.AuthRequired;
         Session.PubSub = new Subscriptions(new ClientOutbox(transport));
@@ -269,12 +270,14 @@ internal sealed class ClientConnection
 
             if (parsed > 0)
             {
+                (Session.QueryBufferLength, Session.QueryBufferSize) = (_end - _commandStarts[0], _in.Length); // the running commands count, as in Redis
                 int executed = _server.Dispatcher.ExecuteBatch(_context, _batch, _specs, parsed);
                 if (Session.PendingWait is not null || Session.ResumeOnThreadPool)
                 {
                     // The rest of the pipeline runs once the client is unblocked, or on the thread pool: leave
                     // it unparsed (a half-parsed command still starts at _start).
                     if (executed < parsed) _start = _commandStarts[executed];
+                    Session.QueryBufferLength = _end - _start;
                     _parser.Reset();
                     return true;
                 }
@@ -283,6 +286,7 @@ internal sealed class ClientConnection
             }
             Session.QueryBufferLength = _end - _start;
             Session.QueryBufferSize = _in.Length;
+            Session.PendingArgvBytes = _parser.InProgress ? _batch[0].ByteCount : 0; // a half-parsed command sits in slot 0
 
             if (protocolError is not null)
             {

@@ -90,9 +90,18 @@ public sealed class ClientSession
     /// <summary>CLIENT TRACKING settings; null until the client first turns tracking on.</summary>
     public Tracking.TrackingState? Tracking { get; internal set; }
 
-    /// <summary>Bytes waiting in the query buffer and its size, for CLIENT LIST.</summary>
+    /// <summary>
+    /// Bytes in the query buffer and its size, for CLIENT LIST. While a batch runs the length counts the whole batch
+    /// (so the running command sees itself, as Redis's qbuf does); between batches, a command still arriving.
+    /// </summary>
     public int QueryBufferLength { get; internal set; }
     public int QueryBufferSize { get; internal set; }
+
+    /// <summary>The bytes of the arguments parsed so far of a command still arriving (CLIENT LIST's argv-mem for another client).</summary>
+    public long PendingArgvBytes { get; internal set; }
+
+    /// <summary>The socket's file descriptor, for CLIENT LIST; -1 where there is none.</summary>
+    public long Fd { get; init; } = -1;
 
     /// <summary>Closes the connection from another thread (CLIENT KILL, timeouts, shutdown).</summary>
     internal Action Disconnect { get; set; } = () => { };

@@ -11,6 +11,9 @@ internal abstract class Transport(Socket socket) : IDisposable
     /// <summary>The socket itself, for its addresses, and for poll and plain receives (ClientConnection.ReceiveWhileIoThreadIsHeld).</summary>
     public Socket Socket { get; } = socket;
 
+    /// <summary>The socket's file descriptor (CLIENT LIST's fd), read once: the number stays the socket's until it closes.</summary>
+    public long Descriptor { get; } = socket.Handle;
+
     /// <summary>
     /// True when this socket's events are still served while a script holds its I/O thread (the epoll engine's
     /// stand-in); false when the connection must read around the held thread itself (ClientConnection.ReceiveWhileIoThreadIsHeld).

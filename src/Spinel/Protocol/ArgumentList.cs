@@ -85,6 +85,17 @@ public sealed class ArgumentList
         return total;
     }
 
+    /// <summary>The arguments' bytes, for CLIENT LIST's argv-mem (of a command still arriving).</summary>
+    internal long ByteCount
+    {
+        get
+        {
+            long total = 0;
+            for (int i = 0; i < Count; i++) total += _lengths[i];
+            return total;
+        }
+    }
+
     /// <summary>Test and tooling helper: the arguments as arrays.</summary>
     public byte[][] ToArrays()
     {

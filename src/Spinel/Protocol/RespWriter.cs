@@ -21,6 +21,17 @@ public sealed class RespWriter : IDisposable
 
     public int Length => _length;
 
+    /// <summary>The buffer's size (0 while none is held, between replies), for CLIENT LIST's rbs.</summary>
+    public int Capacity => _buffer?.Length ?? 0;
+
+    private int _peak;
+
+    /// <summary>The most bytes held at once since <see cref="ResetPeak"/> (CLIENT LIST's rbp; the cron resets it, as Redis does every 5 s).</summary>
+    public int Peak => Math.Max(_peak, _length);
+
+    /// <summary>Starts a new peak window from what is held now. Called from the cron thread: a lost race only loses one sample.</summary>
+    public void ResetPeak() => _peak = _length;
+
     /// <summary>Counts error replies, so the dispatcher can tell whether a command failed.</summary>
     public long ErrorCount { get; private set; }
 
@@ -34,6 +45,7 @@ public sealed class RespWriter : IDisposable
     /// <summary>Forgets what was sent; returns the buffer to the pool so idle clients hold none.</summary>
     public void Clear()
     {
+        if (_length > _peak) _peak = _length;
         _length = 0;
         if (_buffer is not null)
         {

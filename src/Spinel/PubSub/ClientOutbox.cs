@@ -39,6 +39,19 @@ internal sealed class ClientOutbox(Transport transport) : IThreadPoolWorkItem
         }
     }
 
+    /// <summary>
+    /// For CLIENT LIST: the bytes queued or being sent (omem), the buffers holding them (oll: one queued, one in
+    /// flight), the memory of both buffers, and whether a send is under way (events=w).
+    /// </summary>
+    public (long Bytes, int Buffers, long Allocated, bool Sending) Usage()
+    {
+        lock (_lock)
+        {
+            int buffers = (_pendingLength > 0 ? 1 : 0) + (_inFlight > 0 ? 1 : 0);
+            return ((long)_pendingLength + _inFlight, buffers, (long)_pending.Length + _sending.Length, _inFlight > 0);
+        }
+    }
+
     public enum Outcome { Queued, StartDrain, OverLimit }
 
     /// <summary>

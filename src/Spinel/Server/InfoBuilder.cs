@@ -10,7 +10,8 @@ namespace Spinel.Server;
 /// <summary>
 /// Builds the INFO page: Redis 7.0's sections and field names, in Redis's order, with Spinel's own values
 /// (memory is the managed heap and the process working set; fields for features Spinel lacks report
-/// what an idle Redis would: zeros, "ok", -1).
+/// what an idle Redis would: zeros, "ok", -1). A field never reads a setting Spinel does not act on: it
+/// reports the true state (aof_enabled:0 and maxmemory:0 even when appendonly or maxmemory are set).
 /// </summary>
 internal static class InfoBuilder
 {
@@ -145,8 +146,8 @@ internal static class InfoBuilder
         var gc = GC.GetGCMemoryInfo();
         long committed = gc.TotalCommittedBytes;
         long total = gc.TotalAvailableMemoryBytes;
-        string maxMemory = server.Config.Find("maxmemory")?.Get() ?? "0";
-        long.TryParse(maxMemory, NumberStyles.None, CultureInfo.InvariantCulture, out long maxBytes);
+        // No limit is enforced yet, whatever CONFIG SET maxmemory stored (it logs that it is not acted on).
+        const long maxBytes = 0;
         double fragmentation = used > 0 ? (double)rss / used : 0;
 
         sb.Append("# Memory\r\n");
@@ -214,7 +215,7 @@ internal static class InfoBuilder
         Field(sb, "rdb_last_cow_size", 0);
         Field(sb, "rdb_last_load_keys_expired", 0);
         Field(sb, "rdb_last_load_keys_loaded", 0);
-        Field(sb, "aof_enabled", server.Config.Find("appendonly")?.Get() == "yes" ? 1 : 0);
+        Field(sb, "aof_enabled", 0); // no AOF is written, whatever appendonly says (it logs that it is not acted on)
         Field(sb, "aof_rewrite_in_progress", 0);
         Field(sb, "aof_rewrite_scheduled", 0);
         Field(sb, "aof_last_rewrite_time_sec", -1);

@@ -32,7 +32,7 @@ public sealed class MultiState
         int bytes = args.CopyOwnedInto(copy);
         _queue.Add((spec, copy));
         RunsScript |= spec.RunsScript;
-        Bytes += bytes + 16L * copy.Count;
+        Bytes += bytes + (long)IntPtr.Size * copy.Count; // as Redis counts it: the bytes plus one pointer per argument
     }
 
     /// <summary>Empties the transaction for the client's next MULTI; a big one's buffers are let go.</summary>

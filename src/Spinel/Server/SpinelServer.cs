@@ -40,10 +40,11 @@ public sealed class SpinelServer : IAsyncDisposable
         Scripts = new Scripting.ScriptRuntime(this);
         ApplyLfuSettings();
         ApplyPubSubSettings();
-        Config.Changed += _ =>
+        Config.Changed += names =>
         {
             ApplyLfuSettings();
             ApplyPubSubSettings();
+            MissingFeatures.LogChanged(this, names);
         };
     }
 
@@ -124,6 +125,7 @@ public sealed class SpinelServer : IAsyncDisposable
 
     public Task StartAsync()
     {
+        MissingFeatures.LogStartup(this);
         var endpoints = new List<IPEndPoint>();
         int port = Config.Port;
         foreach (var entry in Config.Bind)
@@ -291,6 +293,7 @@ public sealed class SpinelServer : IAsyncDisposable
                 lock (Keyspace.Lock) Keyspace.ResyncClock();
                 if (Config.ActiveExpireEnabled) await Expiry.RunCycleAsync(token).ConfigureAwait(false);
                 CloseIdleClients();
+                ResetReplyPeaks();
                 ReturnFreedMemory();
             }
             catch (OperationCanceledException)
@@ -320,6 +323,17 @@ public sealed class SpinelServer : IAsyncDisposable
         if (!calm || removed - _removedAtLastCollect < 100_000) return;
         _removedAtLastCollect = removed;
         GC.Collect(2, GCCollectionMode.Forced, blocking: false, compacting: false);
+    }
+
+    private long _replyPeaksResetMs;
+
+    /// <summary>CLIENT LIST's rbp is the reply buffer's peak over the last few seconds: Redis starts a new window every 5 s.</summary>
+    private void ResetReplyPeaks()
+    {
+        long now = Environment.TickCount64;
+        if (now - _replyPeaksResetMs < 5000) return;
+        _replyPeaksResetMs = now;
+        foreach (var session in Clients.Sessions()) session.Writer.ResetPeak();
     }
 
     private void CloseIdleClients()

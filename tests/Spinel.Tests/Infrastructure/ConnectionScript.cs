@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -11,14 +12,17 @@ namespace Spinel.Tests.Infrastructure;
 /// queued before the PONG, on both servers.
 /// Step syntax: <c>a: GET k</c> (one command on connection a), <c>a: MULTI; GET k; EXEC</c> (sent together),
 /// <c>r: drain</c> (only the PING round trip), <c>a: await</c> (drain until something arrives, for expiry),
-/// <c>close r</c>, <c>pause 200</c>. <c>{r}</c> in an argument is connection r's client id. A step starting with
-/// <c>!</c> runs but is left out of the transcript (HELLO, whose reply names the server).
+/// <c>close r</c>, <c>pause 200</c>, <c>settle</c> (waits until the server lists only this script's connections).
+/// <c>{r}</c> in an argument is connection r's client id, <c>{r.addr}</c> and <c>{r.laddr}</c> its addresses. A step
+/// starting with <c>!</c> runs but is left out of the transcript (HELLO, whose reply names the server). A connection
+/// the server closes shows as <c>(closed)</c>; naming it again opens a new one.
 /// </summary>
 public sealed partial class ConnectionScript : IAsyncDisposable
 {
     private readonly int _port;
     private readonly Dictionary<string, RawClient> _clients = [];
     private readonly Dictionary<string, long> _ids = [];
+    private readonly Dictionary<string, string> _addresses = []; // "r.addr" and "r.laddr"
 
     private ConnectionScript(int port) => _port = port;
 
@@ -40,8 +44,10 @@ public sealed partial class ConnectionScript : IAsyncDisposable
         if (_clients.TryGetValue(name, out var client)) return client;
         client = await RawClient.ConnectAsync(_port);
         _clients[name] = client;
-        string id = await client.CallAsync("CLIENT", "ID");
-        _ids[name] = long.Parse(id[1..^2]);
+        string info = await client.CallAsync("CLIENT", "INFO");
+        _ids[name] = long.Parse(InfoField(info, "id"));
+        _addresses[name + ".addr"] = InfoField(info, "addr");
+        _addresses[name + ".laddr"] = InfoField(info, "laddr");
         return client;
     }
 
@@ -50,6 +56,13 @@ public sealed partial class ConnectionScript : IAsyncDisposable
         if (step.StartsWith("pause ", StringComparison.Ordinal))
         {
             await Task.Delay(int.Parse(step[6..]));
+            return "";
+        }
+        if (step == "settle")
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(5);
+            var any = _clients.Values.First();
+            while (Regex.Count(await any.CallAsync("CLIENT", "LIST"), "(?m)^(?:txt:)?id=") > _clients.Count && DateTime.UtcNow < deadline) await Task.Delay(50);
             return "";
         }
         if (step.StartsWith("close ", StringComparison.Ordinal))
@@ -65,12 +78,27 @@ public sealed partial class ConnectionScript : IAsyncDisposable
         string body = step[(colon + 2)..];
         var client = await ClientAsync(conn);
         var output = new StringBuilder();
+        try
+        {
+            await RunStepAsync(client, body, output);
+        }
+        catch (Exception e) when (e is IOException or SocketException)
+        {
+            output.Append("(closed)"); // killed (CLIENT KILL), or closed after its reply
+            await client.DisposeAsync();
+            _clients.Remove(conn);
+        }
+        return Flatten(output.ToString());
+    }
+
+    private async Task RunStepAsync(RawClient client, string body, StringBuilder output)
+    {
         if (body == "await")
         {
             var deadline = DateTime.UtcNow.AddSeconds(5);
             do output.Append(await DrainAsync(client));
             while (output.Length == 0 && DateTime.UtcNow < deadline);
-            return Flatten(output.ToString());
+            return;
         }
         if (body != "drain")
         {
@@ -92,7 +120,6 @@ public sealed partial class ConnectionScript : IAsyncDisposable
             }
         }
         output.Append(await DrainAsync(client));
-        return Flatten(output.ToString());
     }
 
     /// <summary>A RESP3 push that is not the reply to a command (RESP3 (un)subscribe confirmations are pushes too).</summary>
@@ -111,7 +138,11 @@ public sealed partial class ConnectionScript : IAsyncDisposable
         }
     }
 
-    private string Substitute(string arg) => IdToken().Replace(arg, m => _ids[m.Groups[1].Value].ToString());
+    private string Substitute(string arg) => IdToken().Replace(arg, m => m.Groups[2].Success
+        ? _addresses[m.Groups[1].Value + m.Groups[2].Value]
+        : _ids[m.Groups[1].Value].ToString());
+
+    private static string InfoField(string info, string name) => Regex.Match(info, $@"(?<![\w-]){name}=(\S*)").Groups[1].Value;
 
     /// <summary>Client ids differ between servers: they are shown by connection name.</summary>
     private string Normalize(string text)
@@ -134,7 +165,7 @@ public sealed partial class ConnectionScript : IAsyncDisposable
     [GeneratedRegex(@"^>3\r\n\$\d+\r\n[ps]?(un)?subscribe\r\n")]
     private static partial Regex SubscribeConfirmation();
 
-    [GeneratedRegex(@"\{(\w+)\}")]
+    [GeneratedRegex(@"\{(\w+)(\.l?addr)?\}")]
     private static partial Regex IdToken();
 
     [GeneratedRegex(@"(flags|redir)=\S+")]

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using Spinel.Protocol;
 
 namespace Spinel.Tests.Infrastructure;
@@ -14,9 +15,12 @@ namespace Spinel.Tests.Infrastructure;
 ///   !sleep MS      wait, e.g. for keys to expire
 ///   !raw TEXT      send TEXT (with \r \n \xHH escapes) as raw bytes, compare one reply
 ///   !replies N CMD compare N replies (SUBSCRIBE a b c confirms each channel separately)
+///   !client CMD    CLIENT INFO/LIST lines: compare every field but those that differ between two processes (ids,
+///                  addresses, ages) or measure each server's own buffers (qbuf-free, rbs, rbp, tot-mem), which
+///                  must only both be numbers; bulk and verbatim lengths are left out with them
 /// Lines starting with # are comments.
 /// </summary>
-public static class DifferentialScript
+public static partial class DifferentialScript
 {
     public static async Task RunAsync(string name, string script, RawClient spinel, RawClient redis)
     {
@@ -88,8 +92,26 @@ public static class DifferentialScript
         "type" => a.Length > 0 && b.Length > 0 && a[0] == b[0],
         "nocompare" => true,
         "raw" => a.AsSpan().SequenceEqual(b),
+        "client" => MaskClientFields(a) == MaskClientFields(b),
         _ => throw new FormatException("unknown directive !" + directive),
     };
+
+    private static string MaskClientFields(byte[] reply)
+    {
+        string text = Encoding.Latin1.GetString(reply);
+        text = PerProcessNumber().Replace(text, "$1=#");
+        text = PerProcessAddress().Replace(text, "$1=*");
+        return Length().Replace(text, "$1?\r\n");
+    }
+
+    [GeneratedRegex(@"(?<![\w-])(id|fd|age|idle|qbuf-free|rbs|rbp|tot-mem)=\d+")]
+    private static partial Regex PerProcessNumber();
+
+    [GeneratedRegex(@"(?<![\w-])(addr|laddr)=\S+")]
+    private static partial Regex PerProcessAddress();
+
+    [GeneratedRegex(@"(?m)^([$=])\d+\r\n")]
+    private static partial Regex Length();
 
     /// <summary>The header plus the sorted top-level elements of an aggregate reply.</summary>
     private static List<string> SortedElements(byte[] reply)

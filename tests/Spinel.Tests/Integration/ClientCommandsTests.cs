@@ -7,7 +7,7 @@ namespace Spinel.Tests.Integration;
 public sealed class ClientCommandsTests(SpinelFixture fixture) : IClassFixture<SpinelFixture>
 {
     private const string LineFormat =
-        @"^id=\d+ addr=\S+ laddr=\S+ fd=-?\d+ name=\S* age=\d+ idle=\d+ flags=\S+ db=\d+ sub=\d+ psub=\d+ ssub=\d+ multi=-?\d+ qbuf=\d+ qbuf-free=\d+ argv-mem=\d+ multi-mem=\d+ rbs=\d+ rbp=\d+ obl=\d+ oll=\d+ omem=\d+ tot-mem=\d+ events=\S+ cmd=\S+ user=\S+ redir=-?\d+ resp=[23]$";
+        @"^id=\d+ addr=\S+ laddr=\S+ fd=\d+ name=\S* age=\d+ idle=\d+ flags=\S+ db=\d+ sub=\d+ psub=\d+ ssub=\d+ multi=-?\d+ qbuf=\d+ qbuf-free=\d+ argv-mem=\d+ multi-mem=\d+ rbs=\d+ rbp=\d+ obl=\d+ oll=\d+ omem=\d+ tot-mem=\d+ events=\S+ cmd=\S+ user=\S+ redir=-?\d+ resp=[23]$";
 
     private static string Body(string bulk) => bulk[(bulk.IndexOf('\n') + 1)..^2];
 

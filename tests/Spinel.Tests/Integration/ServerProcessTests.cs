@@ -48,6 +48,33 @@ public sealed class ServerProcessTests
     }
 
     [Fact]
+    public async Task Settings_not_acted_on_and_a_dump_file_are_warned_about_and_sigterm_says_nothing_is_saved()
+    {
+        var dir = Directory.CreateTempSubdirectory("spinel-dir-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir, "dump.rdb"), "REDIS0009");
+            await using var server = await ExternalServer.StartAsync("--dir", dir, "--appendonly", "yes", "--save", "60 1", "--maxmemory", "10mb",
+                "--tls-port", "0", "--tls-port", "16390", "--tls-cert-file", Path.Combine(dir, "missing.crt"));
+            await using var c = await RawClient.ConnectAsync(server.Port);
+            Assert.Contains("\r\naof_enabled:0\r\n", await c.CallAsync("INFO", "persistence"));
+            Assert.Equal(0, await server.TerminateAsync());
+            var lines = server.Output.Split('\n');
+            foreach (var expected in new[]
+            {
+                "# WARNING: appendonly is set to 'yes'", "# WARNING: save is set to '60 1'", "# WARNING: maxmemory is set to '10485760'",
+                "# WARNING: tls-port is set to '16390'", $"# WARNING: tls-cert-file is set to '{Path.Combine(dir, "missing.crt")}'",
+                $"# WARNING: {Path.Combine(dir, "dump.rdb")} exists", "# WARNING: save points are configured ('60 1'), but Spinel has no persistence: the dataset is NOT saved",
+            })
+                Assert.Contains(lines, l => l.Contains(expected));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Ten_thousand_idle_connections_stay_within_bounded_memory()
     {
         await using var server = await ExternalServer.StartAsync("--maxclients", "20000");

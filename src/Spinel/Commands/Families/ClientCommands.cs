@@ -108,16 +108,23 @@ public static partial class ClientCommands
         else ctx.Reply.WriteBulk(ctx.Client.Name);
     }
 
-    /// <summary>Client kinds as CLIENT LIST/KILL TYPE name them; Spinel has only normal clients so far.</summary>
-    private static bool TryParseType(string word, out bool normal)
+    /// <summary>Client kinds as CLIENT LIST/KILL TYPE name them. Spinel has no replication yet, so no master or replica clients.</summary>
+    private enum ClientType { Normal, Replica, Master, PubSub }
+
+    private static bool TryParseType(string word, out ClientType type)
     {
         switch (word.ToLowerInvariant())
         {
-            case "normal": normal = true; return true;
-            case "master" or "slave" or "replica" or "pubsub": normal = false; return true;
-            default: normal = false; return false;
+            case "normal": type = ClientType.Normal; return true;
+            case "slave" or "replica": type = ClientType.Replica; return true;
+            case "master": type = ClientType.Master; return true;
+            case "pubsub": type = ClientType.PubSub; return true;
+            default: type = ClientType.Normal; return false;
         }
     }
+
+    /// <summary>As Redis classes a client: a subscriber (flag P) is "pubsub", whatever its protocol.</summary>
+    private static ClientType TypeOf(ClientSession s) => s.PubSub is { Any: true } ? ClientType.PubSub : ClientType.Normal;
 
     private static void List(CommandContext ctx)
     {
@@ -125,12 +132,12 @@ public static partial class ClientCommands
         if (ctx.ArgCount == 4 && ctx.ArgIs(2, "TYPE"))
         {
             var type = ctx.ArgString(3);
-            if (!TryParseType(type, out bool normal))
+            if (!TryParseType(type, out var wanted))
             {
                 ctx.Reply.WriteError($"ERR Unknown client type '{type}'");
                 return;
             }
-            if (!normal) sessions.Clear();
+            sessions.RemoveAll(s => TypeOf(s) != wanted);
         }
         else if (ctx.ArgCount > 3 && ctx.ArgIs(2, "ID"))
         {
@@ -164,20 +171,40 @@ public static partial class ClientCommands
         ctx.Reply.WriteVerbatim(sb.ToString());
     }
 
-    /// <summary>One CLIENT LIST line, fields in Redis 7.0's order. Buffer sizes are Spinel's own.</summary>
+    /// <summary>
+    /// One CLIENT LIST line, fields in Redis 7.0's order, with Spinel's own buffers in Redis's terms. qbuf/qbuf-free: the
+    /// query buffer's unprocessed bytes (the running batch included, for the caller) and its free space. argv-mem: the
+    /// running command's argument bytes, or those of a command still arriving. Redis keeps a fixed reply buffer plus a
+    /// list of further blocks; Spinel has one reply buffer a batch writes into and an outbox for queued output
+    /// (subscribers, tracking), so rbs/rbp/obl are the reply buffer's size, peak and bytes not sent yet, oll/omem the
+    /// outbox's buffers and bytes. tot-mem adds the buffers up. events: r always (every connection is read), w while
+    /// output waits for the socket.
+    /// </summary>
     private static StringBuilder Describe(StringBuilder sb, CommandContext ctx, ClientSession s, long nowMs)
     {
         bool self = s == ctx.Client;
         string cmd = self ? ctx.Command.FullName : s.LastCommand;
-        long argvMem = 0;
-        if (self)
+        long argvMem = s.PendingArgvBytes;
+        if (self && s.Multi is not null)
         {
+            // Run by EXEC (a queued CLIENT LIST): Redis shows the command the client sent, EXEC, and its one argument.
+            cmd = "exec";
+            argvMem = "exec".Length;
+        }
+        else if (self)
+        {
+            argvMem = 0;
             for (int i = 0; i < ctx.ArgCount; i++) argvMem += ctx.Arg(i).Length;
         }
-        long outputLength = s.Writer.Length;
-        long totalMemory = s.QueryBufferSize + outputLength + argvMem;
+        long multiMem = s.Multi?.Bytes ?? 0;
+        var writer = s.Writer;
+        int replyBytes = writer.Length, replySize = writer.Capacity;
+        var (queuedBytes, queuedBuffers, queueSize, sending) = s.PubSub?.Outbox.Usage() ?? (0, 0, 0, false);
+        // Another client's replies are in its buffer only between its batch and the end of their send: waiting on the socket.
+        bool waitingToWrite = sending || (!self && replyBytes > 0);
+        long totalMemory = s.QueryBufferSize + replySize + queueSize + argvMem + multiMem;
         return sb.Append(CultureInfo.InvariantCulture,
-            $"id={s.Id} addr={s.Address} laddr={s.LocalAddress} fd=-1 name={s.Name} age={Math.Max(0, nowMs - s.CreatedMs) / 1000} idle={Math.Max(0, nowMs - s.LastInteractionMs) / 1000} flags={Flags(s)} db={s.Db} sub={s.PubSub?.Channels ?? 0} psub={s.PubSub?.Patterns ?? 0} ssub={s.PubSub?.ShardChannels ?? 0} multi={s.Multi?.Count ?? -1} qbuf={s.QueryBufferLength} qbuf-free={s.QueryBufferSize - s.QueryBufferLength} argv-mem={argvMem} multi-mem={s.Multi?.Bytes ?? 0} rbs={outputLength} rbp={outputLength} obl={outputLength} oll=0 omem={s.PubSub?.Outbox.Size ?? 0} tot-mem={totalMemory} events=r cmd={cmd} user={s.User} redir={(s.Tracking is { Enabled: true } t ? t.RedirectId : -1)} resp={s.Protocol}");
+            $"id={s.Id} addr={s.Address} laddr={s.LocalAddress} fd={s.Fd} name={s.Name} age={Math.Max(0, nowMs - s.CreatedMs) / 1000} idle={Math.Max(0, nowMs - s.LastInteractionMs) / 1000} flags={Flags(s)} db={s.Db} sub={s.PubSub?.Channels ?? 0} psub={s.PubSub?.Patterns ?? 0} ssub={s.PubSub?.ShardChannels ?? 0} multi={s.Multi?.Count ?? -1} qbuf={s.QueryBufferLength} qbuf-free={s.QueryBufferSize - s.QueryBufferLength} argv-mem={argvMem} multi-mem={multiMem} rbs={replySize} rbp={writer.Peak} obl={replyBytes} oll={queuedBuffers} omem={queuedBytes} tot-mem={totalMemory} events={(waitingToWrite ? "rw" : "r")} cmd={cmd} user={s.User} redir={(s.Tracking is { Enabled: true } t ? t.RedirectId : -1)} resp={s.Protocol}");
     }
 
     /// <summary>
@@ -206,34 +233,31 @@ public static partial class ClientCommands
         ctx.Reply.WriteInteger(unblocked ? 1 : 0);
     }
 
+    /// <summary>
+    /// CLIENT KILL addr:port (old form: +OK, or an error when nobody matched; may kill the caller), or CLIENT KILL with
+    /// filter pairs, all of which must match (replies the count; SKIPME yes by default). Pairs are checked in order, so
+    /// the first bad one decides the error, as in Redis; MAXAGE came in Redis 7.4 and is a syntax error in 7.0.
+    /// </summary>
     private static void Kill(CommandContext ctx)
     {
         var client = ctx.Client;
-        if (ctx.ArgCount == 3)
-        {
-            // Old form: CLIENT KILL addr:port, +OK or an error.
-            string addr = ctx.ArgString(2);
-            foreach (var session in ctx.Server.Clients.Sessions())
-            {
-                if (session.Address != addr) continue;
-                ctx.Reply.WriteOk();
-                Close(client, session);
-                return;
-            }
-            ctx.Reply.WriteError("ERR No such client");
-            return;
-        }
-        if (ctx.ArgCount % 2 != 0)
-        {
-            ctx.Reply.WriteError(Errors.Syntax);
-            return;
-        }
         long? id = null;
-        bool? normalType = null;
+        ClientType? type = null;
         string? addrFilter = null, laddrFilter = null, userFilter = null;
         bool skipMe = true;
-        for (int i = 2; i < ctx.ArgCount; i += 2)
+        bool oldForm = ctx.ArgCount == 3;
+        if (oldForm)
         {
+            addrFilter = ctx.ArgString(2);
+            skipMe = false;
+        }
+        for (int i = 2; !oldForm && i < ctx.ArgCount; i += 2)
+        {
+            if (i + 1 >= ctx.ArgCount)
+            {
+                ctx.Reply.WriteError(Errors.Syntax);
+                return;
+            }
             string value = ctx.ArgString(i + 1);
             if (ctx.ArgIs(i, "ID"))
             {
@@ -246,12 +270,12 @@ public static partial class ClientCommands
             }
             else if (ctx.ArgIs(i, "TYPE"))
             {
-                if (!TryParseType(value, out bool normal))
+                if (!TryParseType(value, out var parsed))
                 {
                     ctx.Reply.WriteError($"ERR Unknown client type '{value}'");
                     return;
                 }
-                normalType = normal;
+                type = parsed;
             }
             else if (ctx.ArgIs(i, "ADDR")) addrFilter = value;
             else if (ctx.ArgIs(i, "LADDR")) laddrFilter = value;
@@ -264,16 +288,7 @@ public static partial class ClientCommands
                 }
                 userFilter = value;
             }
-            else if (ctx.ArgIs(i, "SKIPME"))
-            {
-                if (ctx.ArgIs(i + 1, "YES")) skipMe = true;
-                else if (ctx.ArgIs(i + 1, "NO")) skipMe = false;
-                else
-                {
-                    ctx.Reply.WriteError(Errors.Syntax);
-                    return;
-                }
-            }
+            else if (ctx.ArgIs(i, "SKIPME") && (ctx.ArgIs(i + 1, "YES") || ctx.ArgIs(i + 1, "NO"))) skipMe = ctx.ArgIs(i + 1, "YES");
             else
             {
                 ctx.Reply.WriteError(Errors.Syntax);
@@ -284,15 +299,17 @@ public static partial class ClientCommands
         var victims = new List<ClientSession>();
         foreach (var session in ctx.Server.Clients.Sessions())
         {
-            if (id is { } wanted && session.Id != wanted) continue;
-            if (normalType is false) continue;
             if (addrFilter is not null && session.Address != addrFilter) continue;
             if (laddrFilter is not null && session.LocalAddress != laddrFilter) continue;
+            if (type is { } wantedType && TypeOf(session) != wantedType) continue;
+            if (id is { } wanted && session.Id != wanted) continue;
             if (userFilter is not null && session.User != userFilter) continue;
             if (skipMe && session == client) continue;
             victims.Add(session);
         }
-        ctx.Reply.WriteInteger(victims.Count);
+        if (!oldForm) ctx.Reply.WriteInteger(victims.Count);
+        else if (victims.Count == 0) ctx.Reply.WriteError("ERR No such client");
+        else ctx.Reply.WriteOk();
         foreach (var victim in victims) Close(client, victim);
     }
 

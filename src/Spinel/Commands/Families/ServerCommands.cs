@@ -92,17 +92,21 @@ public static class ServerCommands
     }
 
     /// <summary>
-    /// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. Spinel has no persistence yet, so there is nothing to
-    /// save or wait for: the server stops at once and, as in Redis, the caller's connection closes without a reply.
+    /// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. Spinel has no persistence yet, so there is nothing to wait for.
+    /// SAVE asks for a save that cannot happen: refused as Redis refuses a shutdown whose save failed, unless FORCE.
+    /// Without NOSAVE, where Redis would save (save points, appendonly), the server stops and logs that nothing was
+    /// saved (see MissingFeatures.LogShutdownWithoutSave). Once stopping, as in Redis, the caller's connection closes
+    /// without a reply.
     /// </summary>
     private static void Shutdown(CommandContext ctx)
     {
-        bool save = false, noSave = false, abort = false;
+        bool save = false, noSave = false, force = false, abort = false;
         for (int i = 1; i < ctx.ArgCount; i++)
         {
             if (ctx.ArgIs(i, "NOSAVE")) noSave = true;
             else if (ctx.ArgIs(i, "SAVE")) save = true;
-            else if (ctx.ArgIs(i, "NOW") || ctx.ArgIs(i, "FORCE")) { }
+            else if (ctx.ArgIs(i, "NOW")) { }
+            else if (ctx.ArgIs(i, "FORCE")) force = true;
             else if (ctx.ArgIs(i, "ABORT")) abort = true;
             else
             {
@@ -120,7 +124,20 @@ public static class ServerCommands
             ctx.Reply.WriteError("ERR No shutdown in progress.");
             return;
         }
-        ctx.Server.Log.Warning($"User requested shutdown... (client {ctx.Client.Id})");
+        var log = ctx.Server.Log;
+        log.Warning($"User requested shutdown... (client {ctx.Client.Id})");
+        if (save)
+        {
+            log.Warning("WARNING: SHUTDOWN SAVE asked for a save, but Spinel has no persistence: nothing can be saved.");
+            if (!force)
+            {
+                log.Warning("Errors trying to shut down the server: not stopping. SHUTDOWN NOSAVE stops without saving, SHUTDOWN SAVE FORCE stops anyway.");
+                ctx.Reply.WriteError("ERR Errors trying to SHUTDOWN. Check logs.");
+                return;
+            }
+            log.Warning("FORCE: stopping without saving.");
+        }
+        else if (!noSave) MissingFeatures.LogShutdownWithoutSave(ctx.Server);
         ctx.Client.CloseAfterReply = true;
         ctx.Server.RequestStop();
     }
