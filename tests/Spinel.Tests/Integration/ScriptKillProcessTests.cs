@@ -87,6 +87,24 @@ public sealed class ScriptKillProcessTests : IClassFixture<RedisOracle>
         Assert.Contains("ready to exit", server.Output);
     }
 
+    [Fact]
+    public async Task A_request_fetched_in_the_same_turn_as_a_script_that_holds_the_io_thread_still_gets_busy()
+    {
+        await using var server = await ExternalServer.StartAsync("--busy-reply-threshold", "100", "--enable-debug-command", "yes");
+        await using var sleeper = await ConnectIdleAsync(server.Port);
+        await using var runner = await ConnectIdleAsync(server.Port);
+        await using var other = await ConnectIdleAsync(server.Port);
+        // While the I/O thread sleeps, the script and the PING both arrive: its next turn fetches them together.
+        await sleeper.SendAsync("DEBUG", "SLEEP", "0.5");
+        await Task.Delay(100);
+        await runner.SendAsync("EVAL", "redis.call('set', KEYS[1], 'v') while true do end", "1", "k");
+        await Task.Delay(50);
+        await other.SendAsync("PING");
+        Assert.Equal("+OK\r\n", Encoding.UTF8.GetString(await sleeper.ReadReplyAsync()));
+        Assert.StartsWith("-BUSY Redis is busy running a script.", Encoding.UTF8.GetString(await other.ReadReplyAsync(KillMs)));
+        await ShutdownNosaveStopsAsync(server, other);
+    }
+
     /// <summary>
     /// While a script is busy, MULTI is answered at once (Redis flags it allow-busy), a command queued meanwhile gets
     /// BUSY and dooms the transaction, and an EXEC sent while still busy is refused with the transaction discarded:

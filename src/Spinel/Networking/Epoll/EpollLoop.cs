@@ -37,6 +37,14 @@ internal sealed unsafe class EpollLoop : IDisposable
     private bool _waiting;
     private volatile bool _standIn;
 
+    // The loop thread's current turn: the events it fetched, and the next one to run. Each is claimed under _claim, by
+    // the loop thread or, once a script holds that thread, by the stand-in, so none fetched by a stalled turn is left
+    // waiting for the script (a client whose request came in the same turn as the script's would get no BUSY).
+    private readonly Lock _claim = new();
+    private readonly Libc.EpollEvent* _turnEvents = (Libc.EpollEvent*)NativeMemory.Alloc(MaxEvents, (nuint)sizeof(Libc.EpollEvent));
+    private int _turnCount;
+    private int _turnNext;
+
     // Users of the two descriptors: the loop thread, a stand-in, and callers of epoll_ctl or the wake-up write.
     // The last one out after Dispose closes them, once: a descriptor closed twice, or used after its close, hits
     // whatever the process opened under that number since (another server's client socket, in tests).
@@ -147,9 +155,15 @@ internal sealed unsafe class EpollLoop : IDisposable
     {
         t_isLoopThread = true;
         long stalledTurn = Volatile.Read(ref _turns);
-        var events = (Libc.EpollEvent*)NativeMemory.Alloc(MaxEvents, (nuint)sizeof(Libc.EpollEvent));
+        // The stand-in has its own buffer; the loop thread fetches into the turn's, which the stand-in may claim from.
+        var events = stopWhenUnstalled ? (Libc.EpollEvent*)NativeMemory.Alloc(MaxEvents, (nuint)sizeof(Libc.EpollEvent)) : _turnEvents;
         try
         {
+            if (stopWhenUnstalled)
+            {
+                // First what the stalled turn fetched and has not run yet, in its order.
+                while (TryClaim(out var ev)) Dispatch(ev);
+            }
             while (!_stopping && !(stopWhenUnstalled && Volatile.Read(ref _turns) != stalledTurn))
             {
                 if (!stopWhenUnstalled) Volatile.Write(ref _waiting, true);
@@ -164,15 +178,18 @@ internal sealed unsafe class EpollLoop : IDisposable
                     if (Marshal.GetLastPInvokeError() == Libc.EINTR) continue;
                     throw new IOException($"epoll_wait failed: errno {Marshal.GetLastPInvokeError()}");
                 }
-                var slots = Volatile.Read(ref _slots);
-                for (int i = 0; i < count; i++)
+                if (stopWhenUnstalled)
                 {
-                    ulong key = events[i].Data;
-                    if (key == WakeData) continue;
-                    int slot = (int)(uint)key;
-                    if (slot < slots.Length && Volatile.Read(ref slots[slot]) is { } transport && transport.Key == key)
-                        transport.OnEvents(events[i].Events);
-                    slots = Volatile.Read(ref _slots); // a resumed connection may have registered another
+                    for (int i = 0; i < count; i++) Dispatch(events[i]);
+                }
+                else
+                {
+                    lock (_claim)
+                    {
+                        _turnCount = count;
+                        _turnNext = 0;
+                    }
+                    while (TryClaim(out var ev)) Dispatch(ev);
                 }
                 ClientOutbox.RunDeferredDrains();
                 if (!stopWhenUnstalled) Interlocked.Increment(ref _turns);
@@ -180,10 +197,41 @@ internal sealed unsafe class EpollLoop : IDisposable
         }
         finally
         {
-            NativeMemory.Free(events);
-            if (stopWhenUnstalled) _standIn = false;
+            if (stopWhenUnstalled)
+            {
+                NativeMemory.Free(events);
+                _standIn = false;
+            }
             Exit();
         }
+    }
+
+    /// <summary>The next event of the loop thread's turn, if one is left; once none is, the turn's buffer may be refilled.</summary>
+    private bool TryClaim(out Libc.EpollEvent ev)
+    {
+        lock (_claim)
+        {
+            if (_turnNext < _turnCount)
+            {
+                ev = _turnEvents[_turnNext++];
+                return true;
+            }
+            _turnCount = 0;
+            ev = default;
+            return false;
+        }
+    }
+
+    /// <summary>Runs one event: what it resumes (a receive, a send) runs here, on this thread.</summary>
+    private void Dispatch(in Libc.EpollEvent ev)
+    {
+        ulong key = ev.Data;
+        if (key == WakeData) return;
+        int slot = (int)(uint)key;
+        // Read per event: a resumed connection may have registered another, growing the array.
+        var slots = Volatile.Read(ref _slots);
+        if (slot < slots.Length && Volatile.Read(ref slots[slot]) is { } transport && transport.Key == key)
+            transport.OnEvents(ev.Events);
     }
 
     /// <summary>True once the descriptors are closed: the loop was disposed and every use has ended.</summary>
@@ -208,6 +256,7 @@ internal sealed unsafe class EpollLoop : IDisposable
         if (Interlocked.Decrement(ref _users) != 0) return;
         Libc.close(_wake);
         Libc.close(_epoll);
+        NativeMemory.Free(_turnEvents);
     }
 
     /// <summary>
