@@ -313,8 +313,9 @@ internal sealed class ClientConnection
         byte[] target = _in;
         if (pending * 2 > _in.Length)
         {
-            long size = (long)_in.Length * 2;
-            if (_parser.BytesNeeded > pending && _parser.BytesNeeded < size) size = Math.Max(_parser.BytesNeeded, pending + InitialBufferSize);
+            // At least double: growing by what the parser asks for next (one more header, one more argument)
+            // would copy the whole pending command once per argument, quadratic for a command of 1M arguments.
+            long size = Math.Max((long)_in.Length * 2, _parser.BytesNeeded);
             target = new byte[Math.Min(size, Array.MaxLength)];
         }
         Buffer.BlockCopy(_in, _start, target, 0, pending);
