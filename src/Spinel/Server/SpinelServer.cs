@@ -1,3 +1,4 @@
+using System.Runtime;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -303,20 +304,55 @@ public sealed class SpinelServer : IAsyncDisposable
 
     private long _removedAtLastCollect;
     private long _removedAtLastTick;
+    private long _freedBytesAtLastCompaction;
+    private long _lastCompactionTicks = long.MinValue / 2;
+
+    /// <summary>Freed values worth a compacting collection: below this, the memory is simply reused.</summary>
+    private const long CompactAfterFreedBytes = 64L * 1024 * 1024;
+
+    /// <summary>A compacting collection stops every thread for as long as it copies the live heap: not more often than this.</summary>
+    private const int MinCompactionIntervalMs = 5_000;
 
     /// <summary>
-    /// After many keys went away (a wave of expiries, a FLUSHALL) and the wave has calmed, asks for a
-    /// background collection: an idle server allocates nothing, so without it the GC would never run and
-    /// the freed memory would not go back to the operating system. Non-blocking: clients keep running.
+    /// Hands memory back to the operating system once much of it was freed. An idle server allocates nothing, so
+    /// without this the GC would never run and freed memory would stay resident for good.
+    /// <list type="bullet">
+    /// <item>Big values freed (DEL, overwrite, expiry or a flush of 64 MB or more, and at least a quarter of the
+    /// heap): one blocking, compacting collection in the GC's aggressive mode, which compacts the large object heap
+    /// and decommits the free space, so resident memory drops within a cron tick. It pauses clients for as long as it
+    /// copies the live heap, hence the quarter (a small delete in a big heap is not worth it) and the rate limit.</item>
+    /// <item>Many small keys gone (a wave of expiries): once the wave has calmed, a background collection, which
+    /// clients do not wait for.</item>
+    /// </list>
     /// </summary>
     private void ReturnFreedMemory()
     {
         long removed = Keyspace.RemovedKeys;
         bool calm = removed - _removedAtLastTick < 10_000;
         _removedAtLastTick = removed;
-        if (!calm || removed - _removedAtLastCollect < 100_000) return;
+        if (!calm) return;
+
+        long freedBytes = Keyspace.RemovedValueBytes - _freedBytesAtLastCompaction;
+        long now = Environment.TickCount64;
+        if (freedBytes >= CompactAfterFreedBytes && now - _lastCompactionTicks >= MinCompactionIntervalMs
+            && freedBytes * 4 >= GC.GetTotalMemory(forceFullCollection: false))
+        {
+            _freedBytesAtLastCompaction = Keyspace.RemovedValueBytes;
+            _removedAtLastCollect = removed;
+            _lastCompactionTicks = now;
+            CompactAndRelease();
+            return;
+        }
+        if (removed - _removedAtLastCollect < 100_000) return;
         _removedAtLastCollect = removed;
         GC.Collect(2, GCCollectionMode.Forced, blocking: false, compacting: false);
+    }
+
+    /// <summary>A full collection that compacts the large object heap too and returns the free space to the operating system.</summary>
+    internal static void CompactAndRelease()
+    {
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     private void CloseIdleClients()

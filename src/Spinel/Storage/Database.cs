@@ -114,7 +114,9 @@ public sealed class Database
             _keyspace.KeyCreated?.Invoke(this, key);
             return;
         }
-        Main.ValueAt(i) = value;
+        ref object old = ref Main.ValueAt(i);
+        if (!ReferenceEquals(old, value)) _keyspace.RemovedValueBytes += ValueModel.ApproximateBytes(old);
+        old = value;
         ref int meta = ref Main.MetaAt(i);
         if (!keepTtl && (meta & HasExpireBit) != 0)
         {
@@ -143,6 +145,7 @@ public sealed class Database
     private void RemoveAt(int index, ReadOnlySpan<byte> key, int hash)
     {
         if ((Main.MetaAt(index) & HasExpireBit) != 0) Expires.Remove(key, hash);
+        _keyspace.RemovedValueBytes += ValueModel.ApproximateBytes(Main.ValueAt(index));
         Main.RemoveAt(index);
         _keyspace.RemovedKeys++;
     }
@@ -283,6 +286,9 @@ public sealed class Database
     {
         _keyspace.Watches.TouchAll(Id, this, null);
         _keyspace.RemovedKeys += Main.Count;
+        // What a flush frees is unknown without walking every value, which would make it O(n) under the lock: it
+        // counts as enough to be worth handing memory back (a flush is rare).
+        if (Main.Count > 0) _keyspace.RemovedValueBytes += Keyspace.FlushedValueBytes;
         Main.Clear();
         Expires.Clear();
         ExpireCursor = 0;
