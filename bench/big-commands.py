@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""Times single huge commands against a server, and its resident memory after they are deleted.
+"""Times single huge commands against servers, and their resident memory once the big keys are deleted.
 
-usage: big-commands.py PORT PID [WORKLOAD...]
+usage: big-commands.py ROUNDS NAME=PORT:PID [NAME=PORT:PID ...] [-- WORKLOAD ...]
 
 Workloads: LPUSH_1M_ARGS (LPUSH of 1,000,000 elements in one command), HSET_200K_PAIRS (HSET of 200,000
-field-value pairs), SET_512MB (SET of a 512 MB value). Each is built in memory first, then sent on a fresh
-connection; the time is from the first byte sent to the reply's last byte. After each, the key is deleted.
-Prints one line per workload: `name seconds peak_rss_kb` and, at the end, `AFTER_DEL rss_kb` measured
-a few seconds after the last DEL (memory a server keeps after big values are freed).
+field-value pairs), SET_512MB (SET of a 512 MB value). Each command is built in memory once, then sent to each
+server in turn, ROUNDS times, on a fresh connection; the time is from the first byte sent to the reply's last
+byte, and the key is deleted after each run. Prints the median seconds per server and the median of each
+round's time ratio first server / second server (below 1: the first is faster). Then per server the peak
+resident memory (VmHWM, the process's whole life) and the resident memory 3 s after the last DEL: what a
+server keeps of memory that big values freed.
 """
 import socket
 import sys
@@ -77,18 +79,49 @@ def run(port, payload):
     return elapsed
 
 
+def median(values):
+    values = sorted(values)
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+
+
 def main():
-    port, pid = int(sys.argv[1]), int(sys.argv[2])
-    workloads = sys.argv[3:] or ["LPUSH_1M_ARGS", "HSET_200K_PAIRS", "SET_512MB"]
-    for name in workloads:
-        payload, key = build(name)
-        seconds = run(port, payload)
-        peak = hwm_kb(pid)
+    rounds = int(sys.argv[1])
+    rest = sys.argv[2:]
+    workloads = ["LPUSH_1M_ARGS", "HSET_200K_PAIRS", "SET_512MB"]
+    if "--" in rest:
+        workloads = rest[rest.index("--") + 1:]
+        rest = rest[:rest.index("--")]
+    servers = []
+    for spec in rest:
+        name, target = spec.split("=")
+        port, pid = target.split(":")
+        servers.append((name, int(port), int(pid)))
+    header = "%-18s" % "big command" + "".join("%14s" % (name + " s") for name, _, _ in servers)
+    if len(servers) > 1:
+        header += "%22s" % ("time %s/%s" % (servers[0][0], servers[1][0]))
+    print(header, flush=True)
+    for workload in workloads:
+        payload, key = build(workload)
+        times = {name: [] for name, _, _ in servers}
+        ratios = []
+        for r in range(rounds):
+            # Alternate which server goes first, so neither always runs right after the other's big free.
+            order = servers if r % 2 == 0 else servers[::-1]
+            for name, port, _ in order:
+                times[name].append(run(port, payload))
+                run(port, command([b"DEL", key]))
+            if len(servers) > 1:
+                ratios.append(times[servers[0][0]][-1] / times[servers[1][0]][-1])
         del payload
-        run(port, command([b"DEL", key]))
-        print("%s %.3f %d" % (name, seconds, peak), flush=True)
+        line = "%-18s" % workload + "".join("%14.3f" % median(times[name]) for name, _, _ in servers)
+        if ratios:
+            line += "%21.2fx" % median(ratios)
+        print(line, flush=True)
     time.sleep(3)
-    print("AFTER_DEL %d" % rss_kb(pid), flush=True)
+    print("%-18s%16s%16s" % ("big memory", "peak MB", "after DEL MB"), flush=True)
+    for name, _, pid in servers:
+        print("%-18s%16d%16d" % (name, hwm_kb(pid) // 1024, rss_kb(pid) // 1024), flush=True)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ using Spinel.Commands.Families;
 using Spinel.Protocol;
 using Spinel.PubSub;
 using Spinel.Server;
+using Spinel.Util;
 
 namespace Spinel.Networking;
 
@@ -347,6 +348,7 @@ internal sealed class ClientConnection
             _start = _end = 0;
             if (_in.Length > 64 * 1024)
             {
+                DroppedBuffers.Add(_in);
                 _in = new byte[InitialBufferSize];
                 foreach (var args in _batch) args?.Trim();
             }
@@ -355,7 +357,11 @@ internal sealed class ClientConnection
         if (_end < _in.Length) return;
         int pending = _end - _start;
         byte[] target = _in;
-        if (pending * 2 > _in.Length) target = new byte[GrownSize(_in.Length, _parser.BytesNeeded)];
+        if (pending * 2 > _in.Length)
+        {
+            target = new byte[GrownSize(_in.Length, _parser.BytesNeeded)];
+            DroppedBuffers.Add(_in);
+        }
         Buffer.BlockCopy(_in, _start, target, 0, pending);
         _parser.Rebase(target, _start, _batch[0]);
         _in = target;

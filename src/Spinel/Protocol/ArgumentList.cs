@@ -1,3 +1,5 @@
+using Spinel.Util;
+
 namespace Spinel.Protocol;
 
 /// <summary>
@@ -72,6 +74,8 @@ public sealed class ArgumentList
     {
         if (Count == _offsets.Length)
         {
+            DroppedBuffers.Add(_offsets);
+            DroppedBuffers.Add(_lengths);
             Array.Resize(ref _offsets, Count * 2);
             Array.Resize(ref _lengths, Count * 2);
         }
@@ -104,6 +108,8 @@ public sealed class ArgumentList
         if (_owned.Length > 64) _owned = [];
         if (_offsets.Length > 1024)
         {
+            DroppedBuffers.Add(_offsets);
+            DroppedBuffers.Add(_lengths);
             _offsets = new int[16];
             _lengths = new int[16];
         }

@@ -115,7 +115,7 @@ public sealed class Database
             return;
         }
         ref object old = ref Main.ValueAt(i);
-        if (!ReferenceEquals(old, value)) _keyspace.RemovedValueBytes += ValueModel.ApproximateBytes(old);
+        if (!ReferenceEquals(old, value)) CountRemoved(old);
         old = value;
         ref int meta = ref Main.MetaAt(i);
         if (!keepTtl && (meta & HasExpireBit) != 0)
@@ -145,9 +145,16 @@ public sealed class Database
     private void RemoveAt(int index, ReadOnlySpan<byte> key, int hash)
     {
         if ((Main.MetaAt(index) & HasExpireBit) != 0) Expires.Remove(key, hash);
-        _keyspace.RemovedValueBytes += ValueModel.ApproximateBytes(Main.ValueAt(index));
+        CountRemoved(Main.ValueAt(index));
         Main.RemoveAt(index);
         _keyspace.RemovedKeys++;
+    }
+
+    /// <summary>A big value just let go counts towards the memory worth handing back (see <see cref="Keyspace.RemovedValueBytes"/>).</summary>
+    private void CountRemoved(object value)
+    {
+        long bytes = ValueModel.ApproximateBytes(value);
+        if (bytes >= DroppedBuffers.LargeObjectSize) _keyspace.RemovedValueBytes += bytes;
     }
 
     /// <summary>The key's deadline in Unix milliseconds, or -1 when it has none (or does not exist).</summary>

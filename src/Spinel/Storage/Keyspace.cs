@@ -52,7 +52,7 @@ public sealed class Keyspace
     public long RemovedKeys { get; set; }
 
     /// <summary>
-    /// Roughly how many bytes removed values held (deleted, overwritten, expired, flushed; see
+    /// Roughly how many bytes removed big values held (85 KB+: deleted, overwritten, expired, flushed; see
     /// <see cref="ValueModel.ApproximateBytes"/>), so the server can tell when a few big values were freed.
     /// </summary>
     public long RemovedValueBytes { get; set; }
