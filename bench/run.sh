@@ -2,6 +2,7 @@
 # Spinel vs redis-server (vs Garnet when installed), side by side on loopback, in interleaved rounds.
 # Usage: bench/run.sh [rounds]      env: REQUESTS (default 300000), GARNET (path to garnet-server),
 #   ONLY (a regex: run just the workloads whose label matches), MEMORY=0 (skip the memory and expiry runs),
+#   BIG=0 (skip the big single commands: LPUSH of 1M elements, HSET of 200k pairs, SET of 512 MB),
 #   PIN=1 (pin servers and load to separate CPUs)
 # After a warm-up pass, prints requests/second per server (median of the rounds, server order rotated
 # each round) and the ratio Spinel/Redis (median of each round's ratio),
@@ -172,6 +173,21 @@ for w in "${workloads[@]}"; do
   echo
 done
 rm -f "$results"
+
+# Big commands: LPUSH of 1M elements, HSET of 200k field-value pairs and SET of a 512 MB value, each one command,
+# timed per server (median of the rounds), then peak resident memory and what is left 3 s after the keys were
+# deleted. Fresh servers, so the peak is this section's. BIG=0 skips it; ONLY filters it by workload name.
+big=()
+for w in LPUSH_1M_ARGS HSET_200K_PAIRS SET_512MB; do
+  if [ -z "${ONLY:-}" ] || [[ $w =~ ${ONLY} ]]; then big+=("$w"); fi
+done
+if [ "${BIG:-1}" != 0 ] && [ ${#big[@]} -gt 0 ]; then
+  start_server spinel
+  start_server redis
+  echo
+  "${CLIENT_ON[@]}" python3 bench/big-commands.py "$ROUNDS" "spinel=${PORT[spinel]}:${PID[spinel]}" "redis=${PORT[redis]}:${PID[redis]}" -- "${big[@]}"
+fi
+
 [ "${MEMORY:-1}" = 0 ] && exit 0
 
 # Memory: 1M keys with 10-byte values, loaded by pipelined SET (redis-cli --pipe).

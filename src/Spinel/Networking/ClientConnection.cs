@@ -4,6 +4,7 @@ using Spinel.Commands.Families;
 using Spinel.Protocol;
 using Spinel.PubSub;
 using Spinel.Server;
+using Spinel.Util;
 
 namespace Spinel.Networking;
 
@@ -71,7 +72,7 @@ internal sealed class ClientConnection
                         n = ReceiveWhileIoThreadIsHeld();
                     if (n < 0) n = await ReceiveAsync().ConfigureAwait(false);
                     if (n == 0) break;
-                    _end += n;
+                    Received(n);
                 }
                 bool keepOpen = ProcessInput();
                 while (Session.ResumeOnThreadPool)
@@ -125,13 +126,13 @@ internal sealed class ClientConnection
     /// </summary>
     private int ReceiveWhileIoThreadIsHeld()
     {
-        MakeRoomToReceive();
+        var space = ReceiveSpace();
         while (_server.Scripts.Running.HoldsIoThread)
         {
             if (!_transport.Socket.Poll(TimeSpan.FromMilliseconds(50), SelectMode.SelectRead)) continue;
             try
             {
-                return _transport.Socket.Receive(_in, _end, _in.Length - _end, SocketFlags.None);
+                return _transport.Socket.Receive(space.Span, SocketFlags.None);
             }
             catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock) { } // the socket is non-blocking
         }
@@ -143,10 +144,24 @@ internal sealed class ClientConnection
         if (_blockedReceive is { } pending)
         {
             _blockedReceive = null;
-            return new ValueTask<int>(pending);
+            return new ValueTask<int>(pending); // into _in: no big argument starts while it is pending
         }
+        return _transport.ReceiveAsync(ReceiveSpace());
+    }
+
+    /// <summary>Where the next read goes: the big argument's own array while one is arriving (see RequestParser), else the input buffer.</summary>
+    private Memory<byte> ReceiveSpace()
+    {
+        if (_parser.ReceivingBigArgument) return _parser.BigArgumentSpace;
         MakeRoomToReceive();
-        return _transport.ReceiveAsync(_in.AsMemory(_end));
+        return _in.AsMemory(_end);
+    }
+
+    /// <summary><paramref name="count"/> bytes arrived in <see cref="ReceiveSpace"/>.</summary>
+    private void Received(int count)
+    {
+        if (_parser.ReceivingBigArgument) _parser.BigArgumentReceived(count);
+        else _end += count;
     }
 
     /// <summary>
@@ -257,6 +272,10 @@ internal sealed class ClientConnection
                 }
                 var args = _batch[parsed] ??= new ArgumentList();
                 _commandStarts[parsed] = _start;
+                // A big argument's bytes leave _in, so its command can never be parsed again from _in: only the
+                // first command of a batch may have one (nothing before it can make the batch stop and re-parse).
+                // Nor while a read into _in is pending (a wait for BLPOP and friends), as _end must not move then.
+                _parser.BigArgumentsAllowed = parsed == 0 && _blockedReceive is null;
                 var status = _parser.Parse(_in, _start, _end, args, out int consumed);
                 if (status == ParseStatus.Complete)
                 {
@@ -265,6 +284,7 @@ internal sealed class ClientConnection
                     continue;
                 }
                 if (status == ParseStatus.Error) protocolError = _parser.Error;
+                else if (_parser.ReceivingBigArgument) _end = _parser.BigArgumentAt;
                 break;
             }
 
@@ -276,11 +296,16 @@ internal sealed class ClientConnection
                 {
                     // The rest of the pipeline runs once the client is unblocked, or on the thread pool: leave
                     // it unparsed (a half-parsed command still starts at _start).
+                    int firstEnd = parsed > 1 ? _commandStarts[1] : _start;
                     if (executed < parsed) _start = _commandStarts[executed];
+                    if (executed == 0 && _batch[0].HasOwnedArguments) RestoreFirstCommand(firstEnd);
+                    _batch[0].ReleaseOwned();
                     Session.QueryBufferLength = _end - _start;
                     _parser.Reset();
                     return true;
                 }
+                // Done with: a value it became stays alive through the keyspace alone, and goes when deleted.
+                _batch[0].ReleaseOwned();
                 // A command left half-parsed sits in slot [parsed]; keep it first for the next round.
                 if (parsed < _batch.Length && _parser.InProgress) (_batch[0], _batch[parsed]) = (_batch[parsed], _batch[0]);
             }
@@ -295,8 +320,28 @@ internal sealed class ClientConnection
                 return false;
             }
             if (Session.CloseAfterReply) return false;
+            // A big argument's command stopped behind others is now first: parse it again at once, so that the
+            // rest of its big argument is received into an array of its own rather than into _in.
+            if (parsed > 0 && _parser.AwaitsBigArgument && _blockedReceive is null) continue;
             if (parsed < max || _start == _end) return true;
         }
+    }
+
+    /// <summary>
+    /// The first command of the batch, which has a big argument outside _in, must run again from its input (on the
+    /// thread pool): writes it back in front of what follows it, <c>_in[firstEnd.._end)</c>. Rare (a script with a
+    /// 32 KB+ argument that moves off an I/O thread), so it may copy.
+    /// </summary>
+    private void RestoreFirstCommand(int firstEnd)
+    {
+        var first = _batch[0];
+        int rest = _end - firstEnd;
+        var target = new byte[checked((int)first.MultibulkLength() + rest + InitialBufferSize)];
+        int at = first.WriteMultibulk(target);
+        Buffer.BlockCopy(_in, firstEnd, target, at, rest);
+        _in = target;
+        _start = 0;
+        _end = at + rest;
     }
 
     /// <summary>Compacts the receive buffer, grows it for a large command (doubling, so big arguments cost linear time), or shrinks it after one.</summary>
@@ -307,6 +352,7 @@ internal sealed class ClientConnection
             _start = _end = 0;
             if (_in.Length > 64 * 1024)
             {
+                DroppedBuffers.Add(_in);
                 _in = new byte[InitialBufferSize];
                 foreach (var args in _batch) args?.Trim();
             }
@@ -317,9 +363,8 @@ internal sealed class ClientConnection
         byte[] target = _in;
         if (pending * 2 > _in.Length)
         {
-            long size = (long)_in.Length * 2;
-            if (_parser.BytesNeeded > pending && _parser.BytesNeeded < size) size = Math.Max(_parser.BytesNeeded, pending + InitialBufferSize);
-            target = new byte[Math.Min(size, Array.MaxLength)];
+            target = new byte[GrownSize(_in.Length, _parser.BytesNeeded)];
+            DroppedBuffers.Add(_in);
         }
         Buffer.BlockCopy(_in, _start, target, 0, pending);
         _parser.Rebase(target, _start, _batch[0]);
@@ -327,6 +372,13 @@ internal sealed class ClientConnection
         _start = 0;
         _end = pending;
     }
+
+    /// <summary>
+    /// The input buffer's next size when a command does not fit. At least double: growing by what the parser asks
+    /// for next (one more header, one more argument) would copy the whole pending command once per argument,
+    /// quadratic for a command of 1M arguments (LPUSH of 1M elements took 100 s).
+    /// </summary>
+    internal static int GrownSize(int length, long bytesNeeded) => (int)Math.Min(Math.Max((long)length * 2, bytesNeeded), Array.MaxLength);
 
     public void Close()
     {

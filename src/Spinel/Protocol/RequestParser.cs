@@ -15,6 +15,12 @@ public enum ParseStatus
 /// Multibulk parsing is resumable: a command that arrives in pieces is not re-scanned from its start,
 /// so a command with many arguments or one huge argument costs linear time.
 /// Limits and error texts follow Redis 7.0.
+/// <para>
+/// A bulk of <see cref="BigArgumentMin"/> bytes or more that has not fully arrived is received into an array of its
+/// own (as Redis does past 32 KB), so that the input buffer never has to grow to hold it and a string command can keep
+/// that very array as the value (<see cref="ArgumentList.ToValueArray"/>): one copy of a 512 MB value, not three.
+/// The caller then receives into <see cref="BigArgumentSpace"/> until the array is full.
+/// </para>
 /// </summary>
 public sealed class RequestParser
 {
@@ -24,6 +30,32 @@ public sealed class RequestParser
     private int _remaining;
     private long _bulkLength = -1;
     private int _pos;
+    private byte[]? _big; // the big argument being received, while the command is in progress
+    private int _bigFilled;
+
+    /// <summary>The smallest bulk that is received into an array of its own (<see cref="BigArgumentsAllowed"/>).</summary>
+    public int BigArgumentMin { get; set; } = 32 * 1024;
+
+    /// <summary>
+    /// Set by the caller when it can drop a big argument's bytes from its buffer: it will never parse this command
+    /// again from the buffer (the command is the first of its batch, see ClientConnection).
+    /// </summary>
+    public bool BigArgumentsAllowed { get; set; }
+
+    /// <summary>True while a big argument's array is not yet full: the caller receives into <see cref="BigArgumentSpace"/>.</summary>
+    public bool ReceivingBigArgument => _big is not null && _bigFilled < _big.Length;
+
+    /// <summary>Where the big argument began in the buffer. Every byte from there on was moved into its array, so the caller's buffer ends there.</summary>
+    public int BigArgumentAt => _pos;
+
+    /// <summary>The part of the big argument's array still to be received.</summary>
+    public Memory<byte> BigArgumentSpace => _big.AsMemory(_bigFilled);
+
+    /// <summary>True when parsing stopped before a big bulk only because <see cref="BigArgumentsAllowed"/> was false.</summary>
+    public bool AwaitsBigArgument => _inMultibulk && _big is null && _bulkLength >= BigArgumentMin;
+
+    /// <summary><paramref name="count"/> bytes were received into <see cref="BigArgumentSpace"/>.</summary>
+    public void BigArgumentReceived(int count) => _bigFilled += count;
 
     public long MaxBulkLength { get; set; } = 512L * 1024 * 1024;
 
@@ -75,6 +107,16 @@ public sealed class RequestParser
 
         while (_remaining > 0)
         {
+            if (_big is not null)
+            {
+                // The array is full once the caller has received into it; the bulk's CRLF then arrives in the buffer.
+                if (_bigFilled < _big.Length || _pos + 2 > end) return NeedMore(start, _pos + 2);
+                args.AddOwned(_big);
+                _big = null;
+                _pos += 2;
+                _remaining--;
+                continue;
+            }
             if (_bulkLength < 0)
             {
                 if (_pos >= end) return NeedMore(start, _pos + 1);
@@ -93,7 +135,11 @@ public sealed class RequestParser
                 _pos = cr + 2;
             }
             long dataEnd = _pos + _bulkLength + 2;
-            if (dataEnd > end) return NeedMore(start, dataEnd);
+            if (dataEnd > end)
+            {
+                if (_bulkLength >= BigArgumentMin && BigArgumentsAllowed && end - _pos < _bulkLength) StartBigArgument(buffer, end);
+                return NeedMore(start, dataEnd);
+            }
             args.Add(_pos, (int)_bulkLength);
             _pos = (int)dataEnd;
             _bulkLength = -1;
@@ -103,6 +149,16 @@ public sealed class RequestParser
         _inMultibulk = false;
         consumed = _pos - start;
         return ParseStatus.Complete;
+    }
+
+    /// <summary>Moves what has arrived of the bulk at <c>_pos</c> into an array of its exact size (see <see cref="BigArgumentAt"/>).</summary>
+    private void StartBigArgument(byte[] buffer, int end)
+    {
+        // Not zeroed: every byte is received into before the argument is used.
+        _big = GC.AllocateUninitializedArray<byte>((int)_bulkLength);
+        _bigFilled = end - _pos;
+        buffer.AsSpan(_pos, _bigFilled).CopyTo(_big);
+        _bulkLength = -1;
     }
 
     /// <summary>The caller moved the unparsed bytes <paramref name="shift"/> positions towards the buffer's start.</summary>
@@ -118,6 +174,7 @@ public sealed class RequestParser
         _inMultibulk = false;
         _remaining = 0;
         _bulkLength = -1;
+        _big = null;
         Error = null;
     }
 
@@ -131,6 +188,7 @@ public sealed class RequestParser
     {
         Error = message;
         _inMultibulk = false;
+        _big = null;
         return ParseStatus.Error;
     }
 

@@ -60,6 +60,7 @@ public sealed class RespWriter : IDisposable
     private static void ReturnToPool(byte[] buffer)
     {
         if (buffer.Length <= MaxPooledSize) ArrayPool<byte>.Shared.Return(buffer);
+        else DroppedBuffers.Add(buffer);
     }
 
     /// <summary>Drops everything written after <paramref name="length"/> (used to replace a partial reply).</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime;
 using System.Security.Cryptography;
 using Spinel.Commands;
 using Spinel.Config;
@@ -8,6 +9,7 @@ using Spinel.Networking.Epoll;
 using Spinel.PubSub;
 using Spinel.Storage;
 using Spinel.Tracking;
+using Spinel.Util;
 
 namespace Spinel.Server;
 
@@ -309,18 +311,53 @@ public sealed class SpinelServer : IAsyncDisposable
 
     private long _removedAtLastCollect;
     private long _removedAtLastTick;
+    private long _freedBytesAtLastCompaction;
+    private long _nextCompactionTicks;
+
+    /// <summary>Freed values worth a compacting collection: below this, the memory is simply reused.</summary>
+    private const long CompactAfterFreedBytes = 32L * 1024 * 1024;
 
     /// <summary>
-    /// After many keys went away (a wave of expiries, a FLUSHALL) and the wave has calmed, asks for a
-    /// background collection: an idle server allocates nothing, so without it the GC would never run and
-    /// the freed memory would not go back to the operating system. Non-blocking: clients keep running.
+    /// A compacting collection stops every thread for as long as it copies the live heap. After one, the next waits
+    /// this many times as long as it took (at most 5% of the time paused), and at least a second.
+    /// </summary>
+    private const int CompactionSpacing = 20;
+
+    /// <summary>
+    /// Hands memory back to the operating system once much of it was freed. An idle server allocates nothing, so
+    /// without this the GC would never run and freed memory would stay resident for good.
+    /// <list type="bullet">
+    /// <item>Big values freed (DEL, overwrite, expiry or a flush) or big buffers dropped (<see cref="DroppedBuffers"/>),
+    /// 32 MB or more and at least a quarter of the heap: one blocking, compacting collection in the GC's aggressive
+    /// mode, which compacts the large object heap and decommits the free space, so resident memory drops within a
+    /// cron tick. It pauses clients for as long as it copies the live heap, hence the quarter (a small delete in a big
+    /// heap is not worth it) and the spacing. Small values are not counted: the collections that allocation
+    /// triggers anyway reclaim them.</item>
+    /// <item>Many small keys gone (a wave of expiries): once the wave has calmed, a background collection, which
+    /// clients do not wait for.</item>
+    /// </list>
     /// </summary>
     private void ReturnFreedMemory()
     {
         long removed = Keyspace.RemovedKeys;
         bool calm = removed - _removedAtLastTick < 10_000;
         _removedAtLastTick = removed;
-        if (!calm || removed - _removedAtLastCollect < 100_000) return;
+        if (!calm) return;
+
+        long freedTotal = Keyspace.RemovedValueBytes + DroppedBuffers.Total;
+        long freedBytes = freedTotal - _freedBytesAtLastCompaction;
+        long now = Environment.TickCount64;
+        if (freedBytes >= CompactAfterFreedBytes && now >= _nextCompactionTicks
+            && freedBytes * 4 >= GC.GetTotalMemory(forceFullCollection: false))
+        {
+            _freedBytesAtLastCompaction = freedTotal;
+            _removedAtLastCollect = removed;
+            CompactAndRelease();
+            long took = Environment.TickCount64 - now;
+            _nextCompactionTicks = now + Math.Max(1000, took * CompactionSpacing);
+            return;
+        }
+        if (removed - _removedAtLastCollect < 100_000) return;
         _removedAtLastCollect = removed;
         GC.Collect(2, GCCollectionMode.Forced, blocking: false, compacting: false);
     }
@@ -334,6 +371,13 @@ public sealed class SpinelServer : IAsyncDisposable
         if (now - _replyPeaksResetMs < 5000) return;
         _replyPeaksResetMs = now;
         foreach (var session in Clients.Sessions()) session.Writer.ResetPeak();
+    }
+
+    /// <summary>A full collection that compacts the large object heap too and returns the free space to the operating system.</summary>
+    internal static void CompactAndRelease()
+    {
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     private void CloseIdleClients()

@@ -114,7 +114,9 @@ public sealed class Database
             _keyspace.KeyCreated?.Invoke(this, key);
             return;
         }
-        Main.ValueAt(i) = value;
+        ref object old = ref Main.ValueAt(i);
+        if (!ReferenceEquals(old, value)) CountRemoved(old);
+        old = value;
         ref int meta = ref Main.MetaAt(i);
         if (!keepTtl && (meta & HasExpireBit) != 0)
         {
@@ -143,8 +145,16 @@ public sealed class Database
     private void RemoveAt(int index, ReadOnlySpan<byte> key, int hash)
     {
         if ((Main.MetaAt(index) & HasExpireBit) != 0) Expires.Remove(key, hash);
+        CountRemoved(Main.ValueAt(index));
         Main.RemoveAt(index);
         _keyspace.RemovedKeys++;
+    }
+
+    /// <summary>A big value just let go counts towards the memory worth handing back (see <see cref="Keyspace.RemovedValueBytes"/>).</summary>
+    private void CountRemoved(object value)
+    {
+        long bytes = ValueModel.ApproximateBytes(value);
+        if (bytes >= DroppedBuffers.LargeObjectSize) _keyspace.RemovedValueBytes += bytes;
     }
 
     /// <summary>The key's deadline in Unix milliseconds, or -1 when it has none (or does not exist).</summary>
@@ -283,6 +293,9 @@ public sealed class Database
     {
         _keyspace.Watches.TouchAll(Id, this, null);
         _keyspace.RemovedKeys += Main.Count;
+        // What a flush frees is unknown without walking every value, which would make it O(n) under the lock: it
+        // counts as enough to be worth handing memory back (a flush is rare).
+        if (Main.Count > 0) _keyspace.RemovedValueBytes += Keyspace.FlushedValueBytes;
         Main.Clear();
         Expires.Clear();
         ExpireCursor = 0;

@@ -51,6 +51,15 @@ public sealed class Keyspace
     /// <summary>Keys removed so far (deleted, expired, flushed), so the server can tell when much memory was freed.</summary>
     public long RemovedKeys { get; set; }
 
+    /// <summary>
+    /// Roughly how many bytes removed big values held (85 KB+: deleted, overwritten, expired, flushed; see
+    /// <see cref="ValueModel.ApproximateBytes"/>), so the server can tell when a few big values were freed.
+    /// </summary>
+    public long RemovedValueBytes { get; set; }
+
+    /// <summary>What a flush of a non-empty database adds to <see cref="RemovedValueBytes"/>.</summary>
+    public const long FlushedValueBytes = 1L << 30;
+
     /// <summary>Changes since the last save; INFO's rdb_changes_since_last_save.</summary>
     public long Dirty { get; set; }
 

@@ -10,6 +10,25 @@ public enum RedisType
     Stream,
 }
 
+/// <summary>Facts about stored values of any type.</summary>
+public static class ValueModel
+{
+    /// <summary>
+    /// A cheap, rough size of a value: exact for strings, a per-element guess for the other types (no walk). Only
+    /// used to tell when enough memory was freed to be worth handing back to the operating system.
+    /// </summary>
+    public static long ApproximateBytes(object value) => value switch
+    {
+        byte[] bytes => bytes.Length,
+        StringBuffer buffer => buffer.Data.Length,
+        ListValue list => list.Count * 16,
+        HashValue hash => hash.Count * 48L,
+        SetValue set => set.Count * 32L,
+        SortedSetValue zset => zset.Count * 64L,
+        _ => 0,
+    };
+}
+
 /// <summary>
 /// Base of every non-string value (hashes, lists, sets, ...). Strings are stored as a bare
 /// <c>byte[]</c> (immutable, shared freely) or a <see cref="StringBuffer"/> (grown in place by

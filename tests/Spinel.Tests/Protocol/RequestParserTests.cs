@@ -130,4 +130,86 @@ public sealed class RequestParserTests
         Assert.Equal(ParseStatus.Complete, Parse("*0\r\n").Status);
         Assert.Equal(ParseStatus.Complete, Parse("*-1\r\n").Status);
     }
+
+    [Fact]
+    public void A_big_bulk_that_has_not_fully_arrived_is_received_into_an_array_of_its_own_and_kept_as_the_value()
+    {
+        var parser = new RequestParser { BigArgumentMin = 100, BigArgumentsAllowed = true };
+        var args = new ArgumentList();
+        var value = new byte[1000];
+        new Random(7).NextBytes(value);
+        var header = Encoding.ASCII.GetBytes("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1000\r\n");
+        // The buffer holds the header and the value's first 300 bytes.
+        var buffer = new byte[4096];
+        header.CopyTo(buffer, 0);
+        value.AsSpan(0, 300).CopyTo(buffer.AsSpan(header.Length));
+        Assert.Equal(ParseStatus.Incomplete, parser.Parse(buffer, 0, header.Length + 300, args, out _));
+        Assert.True(parser.ReceivingBigArgument);
+        Assert.Equal(header.Length, parser.BigArgumentAt); // the caller's buffer now ends where the value began
+
+        // The rest goes straight into the argument's array, in pieces, never through the buffer.
+        for (int at = 300; at < 1000; at += 350)
+        {
+            var space = parser.BigArgumentSpace;
+            int n = Math.Min(350, 1000 - at);
+            value.AsSpan(at, n).CopyTo(space.Span);
+            parser.BigArgumentReceived(n);
+            Assert.Equal(ParseStatus.Incomplete, parser.Parse(buffer, 0, header.Length, args, out _));
+        }
+        Assert.False(parser.ReceivingBigArgument);
+        // Then the bulk's CRLF and the next command arrive in the buffer, after the header.
+        "\r\n*1\r\n$4\r\nPING\r\n"u8.CopyTo(buffer.AsSpan(header.Length));
+        Assert.Equal(ParseStatus.Complete, parser.Parse(buffer, 0, header.Length + 16, args, out int consumed));
+        Assert.Equal(header.Length + 2, consumed);
+        Assert.Equal(value, args[2].ToArray());
+        Assert.Equal("k", Encoding.ASCII.GetString(args[1]));
+        Assert.True(args.HasOwnedArguments);
+        // No copy: the value stored is the array the bytes were received into.
+        Assert.Same(args.ToValueArray(2), args.ToValueArray(2));
+        Assert.NotSame(args.ToValueArray(1), args.ToValueArray(1));
+
+        // The command written back (for a command that must run again from its input) parses to the same arguments.
+        var written = new byte[args.MultibulkLength()];
+        Assert.Equal(written.Length, args.WriteMultibulk(written));
+        var again = new ArgumentList();
+        Assert.Equal(ParseStatus.Complete, new RequestParser().Parse(written, 0, written.Length, again, out consumed));
+        Assert.Equal(written.Length, consumed);
+        Assert.Equal(args.ToArrays(), again.ToArrays());
+
+        // The list lets go of the array with the command, so a deleted value is not kept alive by the last request.
+        args.ReleaseOwned();
+        Assert.False(args.HasOwnedArguments);
+    }
+
+    [Fact]
+    public void A_big_bulk_stays_in_the_buffer_when_its_command_is_not_first_or_has_fully_arrived()
+    {
+        var parser = new RequestParser { BigArgumentMin = 100, BigArgumentsAllowed = false };
+        var args = new ArgumentList();
+        var bytes = Encoding.ASCII.GetBytes("*2\r\n$4\r\nECHO\r\n$200\r\n" + new string('x', 50));
+        Assert.Equal(ParseStatus.Incomplete, parser.Parse(bytes, 0, bytes.Length, args, out _));
+        Assert.False(parser.ReceivingBigArgument);
+        Assert.True(parser.AwaitsBigArgument); // the caller parses it again once it can be first
+
+        var whole = Encoding.ASCII.GetBytes("*2\r\n$4\r\nECHO\r\n$200\r\n" + new string('x', 200) + "\r\n");
+        parser = new RequestParser { BigArgumentMin = 100, BigArgumentsAllowed = true };
+        Assert.Equal(ParseStatus.Complete, parser.Parse(whole, 0, whole.Length, args, out _));
+        Assert.False(args.HasOwnedArguments);
+    }
+
+    [Fact]
+    public void Input_buffer_growth_is_geometric_so_a_command_of_many_arguments_is_copied_a_logarithmic_number_of_times()
+    {
+        // The parser of a command of 1M small arguments asks for one byte more each time it runs out (the next header):
+        // each growth copies the pending command, so the number of growths must not follow the argument count.
+        int length = 4096, growths = 0;
+        while (length < 16 * 1024 * 1024)
+        {
+            length = Spinel.Networking.ClientConnection.GrownSize(length, length + 1);
+            growths++;
+        }
+        Assert.Equal(12, growths);
+        // A known need bigger than double (a bulk's announced length) is met in one step.
+        Assert.Equal(10_000_000, Spinel.Networking.ClientConnection.GrownSize(4096, 10_000_000));
+    }
 }

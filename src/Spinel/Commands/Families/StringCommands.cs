@@ -171,7 +171,7 @@ public static class StringCommands
             return;
         }
 
-        db.Set(key, ctx.Args.ToArray(valueArg), keepTtl: (flags & SetFlags.KeepTtl) != 0);
+        db.Set(key, ctx.Args.ToValueArray(valueArg), keepTtl: (flags & SetFlags.KeepTtl) != 0);
         ctx.KeyChanged(key, "set");
         if (deadline >= 0)
         {
@@ -243,7 +243,7 @@ public static class StringCommands
     {
         var key = ctx.Arg(1);
         if (!ReplyValue(ctx, ctx.Db.Get(key))) return;
-        ctx.Db.Set(key, ctx.Args.ToArray(2));
+        ctx.Db.Set(key, ctx.Args.ToValueArray(2));
         ctx.KeyChanged(key, "set");
     }
 
@@ -319,7 +319,7 @@ public static class StringCommands
         }
         for (int i = 1; i < ctx.ArgCount; i += 2)
         {
-            db.Set(ctx.Arg(i), ctx.Args.ToArray(i + 1));
+            db.Set(ctx.Arg(i), ctx.Args.ToValueArray(i + 1));
             ctx.KeyChanged(ctx.Arg(i), "set");
         }
         if (nx) ctx.Reply.WriteInteger(1);
