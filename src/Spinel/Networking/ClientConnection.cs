@@ -309,8 +309,10 @@ internal sealed class ClientConnection
                 // A command left half-parsed sits in slot [parsed]; keep it first for the next round.
                 if (parsed < _batch.Length && _parser.InProgress) (_batch[0], _batch[parsed]) = (_batch[parsed], _batch[0]);
             }
-            Session.QueryBufferLength = _end - _start;
-            Session.QueryBufferSize = _in.Length;
+            // A big argument arriving into its own array counts as query buffer, as Redis's does.
+            var (bigReceived, bigSize) = _parser.BigArgumentProgress;
+            Session.QueryBufferLength = _end - _start + bigReceived;
+            Session.QueryBufferSize = _in.Length + bigSize;
             Session.PendingArgvBytes = _parser.InProgress ? _batch[0].ByteCount : 0; // a half-parsed command sits in slot 0
 
             if (protocolError is not null)

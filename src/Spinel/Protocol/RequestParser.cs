@@ -54,6 +54,9 @@ public sealed class RequestParser
     /// <summary>True when parsing stopped before a big bulk only because <see cref="BigArgumentsAllowed"/> was false.</summary>
     public bool AwaitsBigArgument => _inMultibulk && _big is null && _bulkLength >= BigArgumentMin;
 
+    /// <summary>The big argument's array and how much of it has arrived (0 and 0 when there is none), for CLIENT LIST's qbuf.</summary>
+    public (int Received, int Size) BigArgumentProgress => _big is null ? (0, 0) : (_bigFilled, _big.Length);
+
     /// <summary><paramref name="count"/> bytes were received into <see cref="BigArgumentSpace"/>.</summary>
     public void BigArgumentReceived(int count) => _bigFilled += count;
 
