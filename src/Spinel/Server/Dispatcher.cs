@@ -92,8 +92,9 @@ public sealed class Dispatcher
     /// <summary>
     /// One command while a script is busy, answered as Redis answers it; false when it must wait for the lock instead.
     /// It gets the usual checks first, then BUSY unless Redis flags it allow-busy. Of those, the ones that touch only the
-    /// client's own state run now (MULTI, AUTH, HELLO, QUIT; inside MULTI, queuing), as do SCRIPT KILL, FUNCTION KILL,
-    /// FUNCTION STATS and SHUTDOWN NOSAVE; the rest (WATCH, RESET, EXEC of a watching client...) need the keyspace.
+    /// client's own state run now (MULTI, AUTH, HELLO, QUIT; inside MULTI, queuing; DISCARD, UNWATCH and RESET of a client
+    /// that watches, subscribes to and tracks nothing), as do SCRIPT KILL, FUNCTION KILL, FUNCTION STATS and SHUTDOWN
+    /// NOSAVE; the rest (WATCH, EXEC of a watching client...) change what the keyspace lock guards and wait for it.
     /// </summary>
     private bool AnswerWhileBusy(CommandContext ctx, ArgumentList args, CommandSpec? spec, Scripting.RunningScript running)
     {
@@ -121,6 +122,8 @@ public sealed class Dispatcher
                 break;
             case "watch" when client.Multi is not null: // refused inside MULTI
                 break;
+            case "reset" when client.Watched is null && client.PubSub is not { Any: true } && client.Tracking is null:
+                break; // nothing registered beyond the client itself
             case "shutdown":
                 // Only SHUTDOWN NOSAVE may stop a busy server; it stops the script too, written or not.
                 bool noSave = false;
@@ -133,7 +136,7 @@ public sealed class Dispatcher
                 running.ForceKill();
                 break;
             default:
-                return false; // WATCH, RESET, ...: they change what the keyspace lock guards, so they wait for the script
+                return false; // they change what the keyspace lock guards, so they wait for the script
         }
         ctx.Command = spec;
         spec.Handler!(ctx);

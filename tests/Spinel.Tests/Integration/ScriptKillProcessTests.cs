@@ -154,6 +154,8 @@ public sealed class ScriptKillProcessTests : IClassFixture<RedisOracle>
         replies.Add(await tx.CallAsync("AUTH", "nopass"));
         // The client id differs between the servers.
         replies.Add(System.Text.RegularExpressions.Regex.Replace(await tx.CallAsync("HELLO", "2", "SETNAME", "tx"), "\\$2\r\nid\r\n:[0-9]+", "$$2\r\nid\r\n:N"));
+        replies.Add(await tx.CallAsync("CLIENT", "GETNAME"));
+        replies.Add(await tx.CallAsync("RESET"));
         replies.Add(await killer.CallAsync("SCRIPT", "KILL"));
         Assert.StartsWith("-ERR Script killed by user", Encoding.UTF8.GetString(await runner.ReadReplyAsync(KillMs)));
         replies.Add(await tx.CallAsync("CLIENT", "GETNAME"));
