@@ -17,7 +17,7 @@ public enum ParseStatus
 /// Limits and error texts follow Redis 7.0.
 /// <para>
 /// A bulk of <see cref="BigArgumentMin"/> bytes or more that has not fully arrived is received into an array of its
-/// own (as Redis does past 32 KB), so that the input buffer never has to grow to hold it and a string command can keep
+/// own (as Redis does past 32 KB), grown as its bytes arrive (see <see cref="GrowBigArgument"/>), so that the input buffer never has to grow to hold it and a string command can keep
 /// that very array as the value (<see cref="ArgumentList.ToValueArray"/>): one copy of a 512 MB value, not three.
 /// The caller then receives into <see cref="BigArgumentSpace"/> until the array is full.
 /// </para>
@@ -32,6 +32,7 @@ public sealed class RequestParser
     private int _pos;
     private byte[]? _big; // the big argument being received, while the command is in progress
     private int _bigFilled;
+    private int _bigLength; // its declared length: _big grows to it as bytes arrive
 
     /// <summary>The smallest bulk that is received into an array of its own (<see cref="BigArgumentsAllowed"/>).</summary>
     public int BigArgumentMin { get; set; } = 32 * 1024;
@@ -43,19 +44,41 @@ public sealed class RequestParser
     public bool BigArgumentsAllowed { get; set; }
 
     /// <summary>True while a big argument's array is not yet full: the caller receives into <see cref="BigArgumentSpace"/>.</summary>
-    public bool ReceivingBigArgument => _big is not null && _bigFilled < _big.Length;
+    public bool ReceivingBigArgument => _big is not null && _bigFilled < _bigLength;
 
     /// <summary>Where the big argument began in the buffer. Every byte from there on was moved into its array, so the caller's buffer ends there.</summary>
     public int BigArgumentAt => _pos;
 
     /// <summary>The part of the big argument's array still to be received.</summary>
-    public Memory<byte> BigArgumentSpace => _big.AsMemory(_bigFilled);
+    public Memory<byte> BigArgumentSpace
+    {
+        get
+        {
+            if (_bigFilled == _big!.Length) GrowBigArgument();
+            return _big.AsMemory(_bigFilled);
+        }
+    }
 
     /// <summary>True when parsing stopped before a big bulk only because <see cref="BigArgumentsAllowed"/> was false.</summary>
     public bool AwaitsBigArgument => _inMultibulk && _big is null && _bulkLength >= BigArgumentMin;
 
     /// <summary>The big argument's array and how much of it has arrived (0 and 0 when there is none), for CLIENT LIST's qbuf.</summary>
     public (int Received, int Size) BigArgumentProgress => _big is null ? (0, 0) : (_bigFilled, _big.Length);
+
+    /// <summary>
+    /// The array grows with what has arrived, not to the declared length at once: a client that declares 500 MB and
+    /// sends nothing (or a thousand such clients) must not reserve it. It grows fourfold, and to the exact declared
+    /// length once that is at most twice the next step, so the value still ends in an array of its own size, the
+    /// copies add up to less than the value, and the last growth holds under 1.5 times it.
+    /// </summary>
+    private void GrowBigArgument()
+    {
+        long next = Math.Max(BigArgumentMin, (long)_big!.Length * 4);
+        if (next * 2 >= _bigLength) next = _bigLength;
+        var bigger = GC.AllocateUninitializedArray<byte>((int)next);
+        _big.AsSpan(0, _bigFilled).CopyTo(bigger);
+        _big = bigger;
+    }
 
     /// <summary><paramref name="count"/> bytes were received into <see cref="BigArgumentSpace"/>.</summary>
     public void BigArgumentReceived(int count) => _bigFilled += count;
@@ -113,7 +136,7 @@ public sealed class RequestParser
             if (_big is not null)
             {
                 // The array is full once the caller has received into it; the bulk's CRLF then arrives in the buffer.
-                if (_bigFilled < _big.Length || _pos + 2 > end) return NeedMore(start, _pos + 2);
+                if (_bigFilled < _bigLength || _pos + 2 > end) return NeedMore(start, _pos + 2);
                 args.AddOwned(_big);
                 _big = null;
                 _pos += 2;
@@ -158,8 +181,10 @@ public sealed class RequestParser
     private void StartBigArgument(byte[] buffer, int end)
     {
         // Not zeroed: every byte is received into before the argument is used.
-        _big = GC.AllocateUninitializedArray<byte>((int)_bulkLength);
+        _bigLength = (int)_bulkLength;
         _bigFilled = end - _pos;
+        long size = Math.Max(BigArgumentMin, (long)_bigFilled * 4);
+        _big = GC.AllocateUninitializedArray<byte>((int)(size * 2 >= _bigLength ? _bigLength : size));
         buffer.AsSpan(_pos, _bigFilled).CopyTo(_big);
         _bulkLength = -1;
     }

@@ -182,6 +182,34 @@ public sealed class RequestParserTests
     }
 
     [Fact]
+    public void A_big_bulk_reserves_memory_as_its_bytes_arrive_not_as_declared_and_ends_in_an_array_of_its_size()
+    {
+        var parser = new RequestParser { BigArgumentMin = 1024, BigArgumentsAllowed = true };
+        var args = new ArgumentList();
+        var buffer = Encoding.ASCII.GetBytes("*2\r\n$4\r\nECHO\r\n$100000000\r\nabc");
+        Assert.Equal(ParseStatus.Incomplete, parser.Parse(buffer, 0, buffer.Length, args, out _));
+        Assert.True(parser.ReceivingBigArgument);
+        Assert.Equal((3, 1024), parser.BigArgumentProgress); // 100 MB declared, 1 KB reserved
+
+        long received = 3, reserved = 1024, grown = 0;
+        var chunk = new byte[1 << 20];
+        while (parser.ReceivingBigArgument)
+        {
+            var space = parser.BigArgumentSpace;
+            int n = (int)Math.Min(Math.Min(space.Length, chunk.Length), 100_000_000 - received);
+            chunk.AsSpan(0, n).CopyTo(space.Span);
+            parser.BigArgumentReceived(n);
+            received += n;
+            var (_, size) = parser.BigArgumentProgress;
+            if (size != reserved) grown++;
+            reserved = size;
+            Assert.True(reserved <= Math.Max(1024, received * 4) || reserved == 100_000_000, $"{reserved} reserved for {received} received");
+        }
+        Assert.Equal((100_000_000, 100_000_000), parser.BigArgumentProgress);
+        Assert.True(grown < 12, $"{grown} growths");
+    }
+
+    [Fact]
     public void A_big_bulk_stays_in_the_buffer_when_its_command_is_not_first_or_has_fully_arrived()
     {
         var parser = new RequestParser { BigArgumentMin = 100, BigArgumentsAllowed = false };
