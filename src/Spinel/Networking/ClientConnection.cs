@@ -385,6 +385,9 @@ internal sealed class ClientConnection
     public void Close()
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0) return;
+        // Gone at once for CLIENT LIST, CLIENT KILL and INFO, as Redis frees a killed client; the connection's own
+        // cleanup (blocked keys, watches, subscriptions) follows when its loop ends.
+        _server.Clients.Remove(this);
         _transport.Shutdown();
         _transport.Dispose();
     }
