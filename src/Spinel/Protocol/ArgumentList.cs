@@ -19,6 +19,9 @@ public sealed class ArgumentList
     public byte[] Buffer { get; private set; } = [];
     public int Count { get; private set; }
 
+    /// <summary>The arguments' bytes, kept as they are added: CLIENT LIST's argv-mem of a command still arriving is read after every read of it.</summary>
+    public long ByteCount { get; private set; }
+
     public ReadOnlySpan<byte> this[int index]
     {
         get
@@ -49,6 +52,7 @@ public sealed class ArgumentList
     {
         Buffer = buffer;
         Count = 0;
+        ByteCount = 0;
         ReleaseOwned();
     }
 
@@ -59,6 +63,7 @@ public sealed class ArgumentList
         Array.Clear(_owned, 0, _ownedCount);
         _ownedCount = 0;
         Count = 0;
+        ByteCount = 0;
     }
 
     /// <summary>Appends an argument that is the whole of <paramref name="array"/>, not a slice of the buffer.</summary>
@@ -82,6 +87,7 @@ public sealed class ArgumentList
         _offsets[Count] = offset;
         _lengths[Count] = length;
         Count++;
+        ByteCount += length;
     }
 
     /// <summary>Moves every offset down by <paramref name="shift"/> after the buffer was compacted.</summary>
@@ -126,8 +132,7 @@ public sealed class ArgumentList
     /// <summary>Makes <paramref name="target"/> an owning copy of this list, reusing its buffer when big enough; returns the arguments' bytes.</summary>
     internal int CopyOwnedInto(ArgumentList target)
     {
-        int total = 0;
-        for (int i = 0; i < Count; i++) total += _lengths[i];
+        int total = (int)ByteCount;
         target.Reset(target.Buffer.Length >= total ? target.Buffer : new byte[total]);
         int at = 0;
         for (int i = 0; i < Count; i++)
@@ -137,17 +142,6 @@ public sealed class ArgumentList
             at += _lengths[i];
         }
         return total;
-    }
-
-    /// <summary>The arguments' bytes, for CLIENT LIST's argv-mem (of a command still arriving).</summary>
-    internal long ByteCount
-    {
-        get
-        {
-            long total = 0;
-            for (int i = 0; i < Count; i++) total += _lengths[i];
-            return total;
-        }
     }
 
     /// <summary>The bytes of <see cref="WriteMultibulk"/>: the command as a client sends it.</summary>
@@ -173,7 +167,7 @@ public sealed class ArgumentList
         return at;
     }
 
-    private static int HeaderLength(int number) => 1 + number.ToString(System.Globalization.CultureInfo.InvariantCulture).Length + 2;
+    private static int HeaderLength(int number) => 1 + RedisNumbers.DigitCount(number) + 2;
 
     private static int WriteHeader(Span<byte> target, char kind, int number)
     {
