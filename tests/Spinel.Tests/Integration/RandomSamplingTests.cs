@@ -73,13 +73,19 @@ public sealed class RandomSamplingTests(SpinelFixture fixture) : IClassFixture<S
         }
     }
 
+    /// <summary>Each random-member command on both encodings of its type.</summary>
+    public static TheoryData<string, string, string> RandomCommands => new()
+    {
+        { "set", "hashtable", "SRANDMEMBER" },
+        { "set", "intset", "SRANDMEMBER" },
+        { "hash", "hashtable", "HRANDFIELD" },
+        { "hash", "listpack", "HRANDFIELD" },
+        { "zset", "skiplist", "ZRANDMEMBER" },
+        { "zset", "listpack", "ZRANDMEMBER" },
+    };
+
     [Theory]
-    [InlineData("set", "hashtable", "SRANDMEMBER")]
-    [InlineData("set", "intset", "SRANDMEMBER")]
-    [InlineData("hash", "hashtable", "HRANDFIELD")]
-    [InlineData("hash", "listpack", "HRANDFIELD")]
-    [InlineData("zset", "skiplist", "ZRANDMEMBER")]
-    [InlineData("zset", "listpack", "ZRANDMEMBER")]
+    [MemberData(nameof(RandomCommands))]
     public async Task Negative_counts_repeat_members_uniformly(string type, string encoding, string command)
     {
         var db = await ConnectAsync();
@@ -92,12 +98,7 @@ public sealed class RandomSamplingTests(SpinelFixture fixture) : IClassFixture<S
     }
 
     [Theory]
-    [InlineData("set", "hashtable", "SRANDMEMBER")]
-    [InlineData("set", "intset", "SRANDMEMBER")]
-    [InlineData("hash", "hashtable", "HRANDFIELD")]
-    [InlineData("hash", "listpack", "HRANDFIELD")]
-    [InlineData("zset", "skiplist", "ZRANDMEMBER")]
-    [InlineData("zset", "listpack", "ZRANDMEMBER")]
+    [MemberData(nameof(RandomCommands))]
     public async Task Single_picks_and_small_positive_counts_are_uniform(string type, string encoding, string command)
     {
         var db = await ConnectAsync();

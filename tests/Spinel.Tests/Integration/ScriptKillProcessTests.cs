@@ -37,7 +37,7 @@ public sealed class ScriptKillProcessTests : IClassFixture<RedisOracle>
         await UntilBusyAsync(other);
         var watch = Stopwatch.StartNew();
         Assert.Equal("+OK\r\n", await other.CallAsync("SCRIPT", "KILL"));
-        Assert.StartsWith("-ERR Script killed by user with SCRIPT KILL... script: ", Encoding.UTF8.GetString(await runner.ReadReplyAsync(KillMs)));
+        Assert.Equal(KilledReply(body), Encoding.UTF8.GetString(await runner.ReadReplyAsync(KillMs)));
         Assert.True(watch.ElapsedMilliseconds < KillMs, $"the kill took {watch.ElapsedMilliseconds} ms");
         Assert.Equal("+PONG\r\n", await other.CallAsync("PING"));
         Assert.Equal("+PONG\r\n", await runner.CallAsync("PING"));
@@ -55,7 +55,7 @@ public sealed class ScriptKillProcessTests : IClassFixture<RedisOracle>
             .Concat(RawClient.Encode(RawClient.Args("SET", "k", "v"))).Concat(RawClient.Encode(RawClient.Args("GET", "k"))).ToArray());
         await UntilBusyAsync(other, "FUNCTION");
         Assert.Equal("+OK\r\n", await other.CallAsync("FUNCTION", "KILL"));
-        Assert.StartsWith("-ERR Script killed by user with SCRIPT KILL... script: spin, on @user_function:",
+        Assert.Equal("-ERR Script killed by user with SCRIPT KILL... script: spin, on @user_function:2.\r\n",
             Encoding.UTF8.GetString(await runner.ReadReplyAsync(KillMs)));
         Assert.Equal("+OK\r\n", Encoding.UTF8.GetString(await runner.ReadReplyAsync()));
         Assert.Equal("$1\r\nv\r\n", Encoding.UTF8.GetString(await runner.ReadReplyAsync()));
@@ -101,7 +101,8 @@ public sealed class ScriptKillProcessTests : IClassFixture<RedisOracle>
         await Task.Delay(50);
         await other.SendAsync("PING");
         Assert.Equal("+OK\r\n", Encoding.UTF8.GetString(await sleeper.ReadReplyAsync()));
-        Assert.StartsWith("-BUSY Redis is busy running a script.", Encoding.UTF8.GetString(await other.ReadReplyAsync(KillMs)));
+        Assert.Equal("-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n",
+            Encoding.UTF8.GetString(await other.ReadReplyAsync(KillMs)));
         await ShutdownNosaveStopsAsync(server, other);
     }
 

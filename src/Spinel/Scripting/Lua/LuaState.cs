@@ -247,6 +247,17 @@ public sealed partial class LuaState
             RunHook(site);
     }
 
+    /// <summary>The site of the innermost active call made from Lua code, if any.</summary>
+    private SourcePos? NearestCallSite()
+    {
+        var st = Stack;
+        for (int depth = st.Depth; depth > 0 && st.Depth - depth <= ExecStack.SiteMask; depth--)
+        {
+            if (st.Sites[depth & ExecStack.SiteMask] is { } site) return site;
+        }
+        return null;
+    }
+
     private void RunHook(SourcePos? site)
     {
         _hookCountdown = HookInterval <= 0 ? 1000 : HookInterval;
@@ -254,7 +265,8 @@ public sealed partial class LuaState
         if (hook is null)
             return;
         var saved = CallSite;
-        CallSite = site;
+        // A tick of a function called from host code (an xpcall handler) has no site: the nearest Lua call's stands.
+        CallSite = site ?? saved ?? NearestCallSite();
         try
         {
             hook();
